@@ -1,0 +1,19 @@
+// Maps a labelled image collection to tensors: images [N, C, H, W] in [0, 1], labels [N] (int64),
+// with a line saying where the data came from.
+using static TorchSharp.torch;
+
+namespace Attend.Data;
+
+public sealed class ImageSet(Tensor images, Tensor labels, string description) : IDisposable
+{
+    public Tensor Images { get; } = images;
+    public Tensor Labels { get; } = labels;
+    public string Description { get; } = description;
+    public long Count => Images.shape[0];
+
+    /// <summary>The images of one class, [n, C, H, W].</summary>
+    public Tensor OfClass(long label) => Images.index(Labels.eq(label));
+
+    public void Dispose() { Images.Dispose(); Labels.Dispose(); }
+    public override string ToString() => $"{Description}: {Count} images {string.Join("×", Images.shape.Skip(1))}";
+}

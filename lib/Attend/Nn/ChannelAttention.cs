@@ -1,0 +1,15 @@
+// Maps features [B, C, H, W] and per-channel attention weights [B, C] to the weighted
+// features (the NoP attention unit's output: einsum "bcwh,bc->bcwh").
+using static TorchSharp.torch;
+
+namespace Attend.Nn;
+
+public static class ChannelAttention
+{
+    public static Tensor Apply(Tensor features, Tensor weights)
+    {
+        Shapes.Require(features, "features", -1, -1, -1, -1);
+        Shapes.Require(weights, "channel weights", features.shape[0], features.shape[1]);
+        return einsum("bcwh,bc->bcwh", features, weights);
+    }
+}

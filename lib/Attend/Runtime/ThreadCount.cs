@@ -1,0 +1,117 @@
+// Maps this machine's measured CPU throughput on the models' typical shapes to
+// the intra-op thread count TorchSharp uses (ATTEND_THREADS overrides).
+using System.Diagnostics;
+using System.Text.Json;
+using static TorchSharp.torch;
+
+namespace Attend.Runtime;
+
+/// <summary>One candidate thread count and its measured time (median of repeats).</summary>
+public sealed record ThreadTiming(int Threads, double MedianMs, double MinMs);
+
+/// <summary>The chosen thread count and why.</summary>
+public sealed record ThreadChoice(int Threads, string Reason, IReadOnlyList<ThreadTiming> Timings);
+
+public static class ThreadCount
+{
+    public const string EnvironmentVariable = "ATTEND_THREADS";
+    static readonly object Gate = new();
+    static ThreadChoice? applied;
+
+    /// <summary>Applies the thread count once per process: ATTEND_THREADS if set, else the
+    /// cached measurement for this machine, else a fresh measurement (about a second), cached.
+    /// The cache keeps runs on one machine reproducible (thread count can change float sums).</summary>
+    public static ThreadChoice Apply()
+    {
+        lock (Gate)
+        {
+            if (applied != null) return applied;
+            var choice = FromEnvironment() ?? LoadCached() ?? Measure();
+            set_num_threads(choice.Threads);
+            return applied = choice;
+        }
+    }
+
+    static ThreadChoice? FromEnvironment()
+    {
+        string? v = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(v)) return null;
+        if (!int.TryParse(v, out int n) || n < 1 || n > 1024)
+            throw new ArgumentException($"{EnvironmentVariable}={v} is not a positive thread count.");
+        return new ThreadChoice(n, $"set by {EnvironmentVariable}", Array.Empty<ThreadTiming>());
+    }
+
+    static string CachePath()
+    {
+        string root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x
+            ? x : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(root, "attend-notebooks", $"threads-{Environment.MachineName}-{Environment.ProcessorCount}cpu.json");
+    }
+
+    static ThreadChoice? LoadCached()
+    {
+        try
+        {
+            string path = CachePath();
+            if (!File.Exists(path)) return null;
+            var c = JsonSerializer.Deserialize<ThreadChoice>(File.ReadAllText(path));
+            return c is { Threads: > 0 } ? c with { Reason = c.Reason + $" (cached in {path})" } : null;
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>Times AIR-shaped work (batch 64: Linear 2780→256 forward + backward with
+    /// input gradient, and a 16-channel 3×3 convolution on 64×64 maps) at 1 thread and at
+    /// every core, and picks the fastest by median. Caches the result for this machine.</summary>
+    public static ThreadChoice Measure(int repeats = 7)
+    {
+        int saved = get_num_threads();
+        var timings = new List<ThreadTiming>();
+        var candidates = Environment.ProcessorCount > 1 ? new[] { 1, Environment.ProcessorCount } : new[] { 1 };
+        try
+        {
+            foreach (int t in candidates)
+            {
+                set_num_threads(t);
+                timings.Add(TimeWorkload(repeats));
+            }
+        }
+        finally { set_num_threads(saved); }
+        var best = timings.OrderBy(t => t.MedianMs).First();
+        string reason = "measured: " + string.Join(", ", timings.Select(t => $"{t.Threads} thread(s) {t.MedianMs:F1} ms")) +
+                        $" (median of {repeats}); fastest = {best.Threads}";
+        var choice = new ThreadChoice(best.Threads, reason, timings);
+        try
+        {
+            string path = CachePath();
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            string tmp = path + ".tmp";
+            File.WriteAllText(tmp, JsonSerializer.Serialize(choice));
+            File.Move(tmp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* cache is optional */ }
+        return choice;
+    }
+
+    static ThreadTiming TimeWorkload(int repeats)
+    {
+        using var scope = NewDisposeScope();
+        var gen = new Generator(0);
+        var x = rand(new long[] { 64, 2780 }, generator: gen).requires_grad_();
+        var w = randn(new long[] { 256, 2780 }, generator: gen).mul_(0.01).requires_grad_();
+        var img = rand(new long[] { 64, 16, 64, 64 }, generator: gen);
+        var k = randn(new long[] { 16, 16, 3, 3 }, generator: gen).mul_(0.1).requires_grad_();
+        var times = new double[repeats + 1];
+        for (int r = 0; r <= repeats; r++) // first run is a warm-up
+        {
+            using var inner = NewDisposeScope();
+            var sw = Stopwatch.StartNew();
+            nn.functional.linear(x, w).relu().sum().backward();
+            nn.functional.conv2d(img, k, padding: new long[] { 1, 1 }).sum().backward();
+            times[r] = sw.Elapsed.TotalMilliseconds;
+            x.grad?.zero_(); w.grad?.zero_(); k.grad?.zero_();
+        }
+        var measured = times.Skip(1).OrderBy(t => t).ToArray();
+        return new ThreadTiming(get_num_threads(), measured[measured.Length / 2], measured[0]);
+    }
+}
