@@ -9,7 +9,7 @@ namespace Attend.Data;
 /// <summary>Files over HTTP(S): <c>baseUrl + remoteName(file)</c>, optionally gunzipped.</summary>
 public sealed class HttpSource(string baseUrl, Func<string, string> remoteName, bool gunzip = false, TimeSpan? timeout = null) : IDataSource
 {
-    public string Description => $"download from {baseUrl}";
+    public string Description => $"{baseUrl} (download)";
 
     public void Fetch(IReadOnlyList<DataFile> files, string stagingDir, Action<string> log)
     {

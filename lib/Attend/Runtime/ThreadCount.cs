@@ -26,7 +26,7 @@ public static class ThreadCount
         lock (Gate)
         {
             if (applied != null) return applied;
-            var choice = FromEnvironment() ?? LoadCached() ?? Measure();
+            var choice = FromEnvironment() ?? LoadCached() ?? Measure(cache: true);
             set_num_threads(choice.Threads);
             return applied = choice;
         }
@@ -60,10 +60,11 @@ public static class ThreadCount
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException) { return null; }
     }
 
-    /// <summary>Times AIR-shaped work (batch 64: Linear 2780→256 forward + backward with
-    /// input gradient, and a 16-channel 3×3 convolution on 64×64 maps) at 1 thread and at
-    /// every core, and picks the fastest by median. Caches the result for this machine.</summary>
-    public static ThreadChoice Measure(int repeats = 7)
+    /// <summary>Times the models' typical work at batch 64 (AIR: Linear 2780→256 forward +
+    /// backward with input gradient, glimpse crop and paste forward + backward; NoP: a 16→16
+    /// 3×3 convolution on 16×16 feature maps) at 1 thread and at every core, and picks the
+    /// fastest by median. With <paramref name="cache"/>, stores the choice for this machine.</summary>
+    public static ThreadChoice Measure(int repeats = 7, bool cache = false)
     {
         int saved = get_num_threads();
         var timings = new List<ThreadTiming>();
@@ -81,6 +82,7 @@ public static class ThreadCount
         string reason = "measured: " + string.Join(", ", timings.Select(t => $"{t.Threads} thread(s) {t.MedianMs:F1} ms")) +
                         $" (median of {repeats}); fastest = {best.Threads}";
         var choice = new ThreadChoice(best.Threads, reason, timings);
+        if (!cache) return choice;
         try
         {
             string path = CachePath();
@@ -99,7 +101,9 @@ public static class ThreadCount
         var gen = new Generator(0);
         var x = rand(new long[] { 64, 2780 }, generator: gen).requires_grad_();
         var w = randn(new long[] { 256, 2780 }, generator: gen).mul_(0.01).requires_grad_();
-        var img = rand(new long[] { 64, 16, 64, 64 }, generator: gen);
+        var img = rand(new long[] { 64, 16, 16, 16 }, generator: gen);
+        var canvas = rand(new long[] { 64, 1, 50, 50 }, generator: gen);
+        var zWhere = cat(new[] { rand(new long[] { 64, 1 }, generator: gen) + 2.5, rand(new long[] { 64, 2 }, generator: gen) - 0.5 }, 1);
         var k = randn(new long[] { 16, 16, 3, 3 }, generator: gen).mul_(0.1).requires_grad_();
         var times = new double[repeats + 1];
         for (int r = 0; r <= repeats; r++) // first run is a warm-up
@@ -108,6 +112,9 @@ public static class ThreadCount
             var sw = Stopwatch.StartNew();
             nn.functional.linear(x, w).relu().sum().backward();
             nn.functional.conv2d(img, k, padding: new long[] { 1, 1 }).sum().backward();
+            var z = zWhere.clone().requires_grad_();
+            var window = Spatial.ZWhere.ImageToWindow(canvas, z, 24);
+            Spatial.ZWhere.WindowToImage(window, z, 50).sum().backward();
             times[r] = sw.Elapsed.TotalMilliseconds;
             x.grad?.zero_(); w.grad?.zero_(); k.grad?.zero_();
         }

@@ -1,0 +1,22 @@
+// Entry point: dotnet run -c Release --project bench/Attend.Bench -- [foundation] [--repeats N]
+using Attend.Bench;
+
+int repeats = 30;
+var suites = new List<string>();
+for (int i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--repeats" && i + 1 < args.Length && int.TryParse(args[++i], out int r) && r > 0) repeats = r;
+    else if (args[i].StartsWith("--")) { Console.Error.WriteLine($"unknown option {args[i]}; usage: [foundation] [--repeats N]"); return 2; }
+    else suites.Add(args[i]);
+}
+if (suites.Count == 0) suites.Add("foundation");
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; repeats {repeats}");
+foreach (var s in suites)
+{
+    switch (s)
+    {
+        case "foundation": FoundationBench.Run(repeats); break;
+        default: Console.Error.WriteLine($"unknown suite '{s}'; known: foundation"); return 2;
+    }
+}
+return 0;
