@@ -1,7 +1,7 @@
-// Entry point of the `attend` command line.
+// Entry point of the notebook runner: dotnet run --project tools/Attend.Notebooks -- run …
 using System.CommandLine;
-using Attend.Notebooks;
+using Attend.Notebooks.Runner;
 
-var root = new RootCommand("Attention-model notebooks in C#: data sets and the notebook runner.");
-root.Subcommands.Add(DataCommand.Create());
-return root.Parse(args).Invoke();
+var root = new RootCommand("C# notebook engine: run .ipynb/.dib notebooks headless (Roslyn scripting).");
+root.Subcommands.Add(RunCommand.Create());
+return await root.Parse(args).InvokeAsync();

@@ -2,7 +2,7 @@
 using System.CommandLine;
 using Attend.Data;
 
-namespace Attend.Notebooks;
+namespace Attend.DataTool;
 
 static class DataCommand
 {

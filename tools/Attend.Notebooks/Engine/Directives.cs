@@ -1,0 +1,86 @@
+// Maps a cell's directive lines (.NET Interactive syntax: #r "nuget: …", #r "path.dll",
+// #r "project dir", #:project, #!csharp / #!markdown, #!time) to references and flags, and
+// the cell's code with those lines blanked so compiler line numbers still match the cell.
+using System.Text.RegularExpressions;
+
+namespace Attend.Notebooks.Engine;
+
+public sealed record PackageRef(string Name, string Version);
+
+public sealed class CellDirectives
+{
+    public List<PackageRef> Packages { get; } = new();
+    public List<string> Assemblies { get; } = new();
+    public List<string> Projects { get; } = new();
+    public bool Time { get; set; }
+    public string Language { get; set; } = "csharp";
+    public string Code { get; set; } = "";
+    public bool HasReferences => Packages.Count + Assemblies.Count + Projects.Count > 0;
+}
+
+public static partial class Directives
+{
+    [GeneratedRegex(@"^\s*#r\s+""nuget:\s*(?<name>[^,""\s]+)\s*(,\s*(?<version>[^""\s]+)\s*)?""\s*$")] private static partial Regex NuGet();
+    [GeneratedRegex(@"^\s*#r\s+""(?<path>[^""]+)""\s*$")] private static partial Regex Reference();
+    [GeneratedRegex(@"^\s*#:project\s+(?<path>.+?)\s*$")] private static partial Regex Project();
+    [GeneratedRegex(@"^\s*#!(?<name>[\w#]+)\s*$")] private static partial Regex Magic();
+
+    /// <summary>Parses directives; relative paths resolve against <paramref name="baseDirectory"/>.</summary>
+    public static CellDirectives Parse(string source, string baseDirectory)
+    {
+        var d = new CellDirectives();
+        var lines = source.Replace("\r\n", "\n").Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i];
+            Match m;
+            if ((m = NuGet().Match(line)).Success)
+            {
+                if (!m.Groups["version"].Success)
+                    throw new DirectiveException(i + 1, $"#r \"nuget: {m.Groups["name"].Value}\" needs a pinned version, e.g. #r \"nuget: {m.Groups["name"].Value}, 1.2.3\"");
+                d.Packages.Add(new PackageRef(m.Groups["name"].Value, m.Groups["version"].Value));
+            }
+            else if ((m = Reference().Match(line)).Success) AddPath(d, m.Groups["path"].Value, baseDirectory, i + 1);
+            else if ((m = Project().Match(line)).Success) AddPath(d, m.Groups["path"].Value.Trim('"'), baseDirectory, i + 1, projectOnly: true);
+            else if ((m = Magic().Match(line)).Success)
+            {
+                switch (m.Groups["name"].Value)
+                {
+                    case "csharp" or "c#" or "C#": d.Language = "csharp"; break;
+                    case "markdown": d.Language = "markdown"; break;
+                    case "time": d.Time = true; break;
+                    case var other: throw new DirectiveException(i + 1, $"unsupported magic command #!{other} (supported: #!csharp, #!markdown, #!time)");
+                }
+            }
+            else continue;
+            lines[i] = "";   // keep line numbers
+        }
+        d.Code = string.Join("\n", lines);
+        return d;
+    }
+
+    static void AddPath(CellDirectives d, string raw, string baseDirectory, int line, bool projectOnly = false)
+    {
+        string path = Path.GetFullPath(Path.Combine(baseDirectory, raw));
+        if (!projectOnly && path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!File.Exists(path)) throw new DirectiveException(line, $"assembly not found: {path}");
+            d.Assemblies.Add(path);
+            return;
+        }
+        if (Directory.Exists(path))
+        {
+            var projects = Directory.GetFiles(path, "*.csproj");
+            if (projects.Length != 1) throw new DirectiveException(line, $"{path} must contain exactly one .csproj (found {projects.Length})");
+            path = projects[0];
+        }
+        if (!path.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase) || !File.Exists(path))
+            throw new DirectiveException(line, $"reference not found: {raw} (expected a .dll, a .csproj or a folder with one .csproj; resolved to {path})");
+        d.Projects.Add(path);
+    }
+}
+
+public sealed class DirectiveException(int line, string message) : Exception($"line {line}: {message}")
+{
+    public int Line { get; } = line;
+}

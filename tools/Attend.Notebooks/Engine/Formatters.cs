@@ -1,0 +1,76 @@
+// Maps a value a cell shows to a MIME bundle: text/plain always, image/png for PNG bytes,
+// SkiaSharp images and ScottPlot plots, text/html for Plotly.NET and XPlot charts and for
+// objects with ToHtml(), TorchSharp tensors as their printed values. Types from packages
+// the engine does not reference are recognised by name and called by reflection.
+using System.Collections;
+using System.Reflection;
+
+namespace Attend.Notebooks.Engine;
+
+public static class Formatters
+{
+    static readonly byte[] PngMagic = { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A };
+
+    public static MimeBundle Format(object? value)
+    {
+        var b = new MimeBundle();
+        if (value == null) { b["text/plain"] = "<null>"; return b; }
+        var type = value.GetType();
+        byte[]? png = AsPng(value, type);
+        if (png != null) { b["image/png"] = Convert.ToBase64String(png); b["text/plain"] = $"<{type.Name}: PNG image, {png.Length:N0} bytes>"; return b; }
+        string? html = AsHtml(value, type);
+        if (html != null) b["text/html"] = html;
+        b["text/plain"] = AsText(value, type);
+        return b;
+    }
+
+    static byte[]? AsPng(object value, Type type)
+    {
+        if (value is byte[] bytes) return bytes.AsSpan().StartsWith(PngMagic) ? bytes : null;
+        // Convention for the project's own figure types.
+        if (type.GetMethod("ToPng", Type.EmptyTypes) is { } toPng && toPng.ReturnType == typeof(byte[])) return (byte[]?)toPng.Invoke(value, null);
+        switch (type.FullName)
+        {
+            case "SkiaSharp.SKBitmap":
+            case "SkiaSharp.SKImage":
+                var format = type.Assembly.GetType("SkiaSharp.SKEncodedImageFormat")!;
+                var encode = type.GetMethod("Encode", new[] { format, typeof(int) })!;
+                using (var data = (IDisposable)encode.Invoke(value, new[] { Enum.Parse(format, "Png"), (object)100 })!)
+                    return (byte[])data.GetType().GetMethod("ToArray", Type.EmptyTypes)!.Invoke(data, null)!;
+            case "ScottPlot.Plot":
+                var imageFormat = type.Assembly.GetType("ScottPlot.ImageFormat")!;
+                var get = type.GetMethod("GetImageBytes", new[] { typeof(int), typeof(int), imageFormat })!;
+                return (byte[])get.Invoke(value, new[] { (object)600, 400, Enum.Parse(imageFormat, "Png") })!;
+        }
+        return null;
+    }
+
+    static string? AsHtml(object value, Type type)
+    {
+        if (type.GetMethod("ToHtml", Type.EmptyTypes) is { } toHtml && toHtml.ReturnType == typeof(string)) return (string?)toHtml.Invoke(value, null);
+        if (type.FullName == "XPlot.Plotly.PlotlyChart") return (string?)type.GetMethod("GetHtml", Type.EmptyTypes)?.Invoke(value, null);
+        if (type.FullName?.StartsWith("Plotly.NET.GenericChart") == true)
+        {
+            var module = type.Assembly.GetType("Plotly.NET.GenericChart");
+            var render = module?.GetMethod("toChartHTML", BindingFlags.Public | BindingFlags.Static) ?? module?.GetMethod("toEmbeddedHTML", BindingFlags.Public | BindingFlags.Static);
+            if (render != null) return (string?)render.Invoke(null, new[] { value });
+        }
+        return null;
+    }
+
+    static string AsText(object value, Type type)
+    {
+        if (value is string s) return s;
+        if (type.FullName == "TorchSharp.torch+Tensor")
+        {
+            var str = type.Assembly.GetType("TorchSharp.TensorExtensionMethods")?.GetMethods(BindingFlags.Public | BindingFlags.Static).FirstOrDefault(m => m.Name == "str");
+            if (str != null) return (string)str.Invoke(null, str.GetParameters().Select((p, i) => i == 0 ? value : Type.Missing).ToArray())!;
+        }
+        if (value is IEnumerable e && value is not IDictionary && type.GetMethod("ToString", Type.EmptyTypes)?.DeclaringType == typeof(object))
+        {
+            var items = e.Cast<object?>().Take(101).Select(x => x?.ToString() ?? "<null>").ToList();
+            return "[" + string.Join(", ", items.Take(100)) + (items.Count > 100 ? ", …" : "") + "]";
+        }
+        return value.ToString() ?? "";
+    }
+}

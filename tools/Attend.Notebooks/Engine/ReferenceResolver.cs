@@ -1,0 +1,133 @@
+// Maps #r nuget packages and project references to assemblies the cell can use: it writes a
+// small SDK host project (cached by package set), builds it with `dotnet build`, and makes
+// its output's managed and native libraries loadable. TorchSharp's patched native library is
+// loaded by full path before any TorchSharp call, so a system libtorch cannot shadow it.
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Runtime.Loader;
+using System.Security.Cryptography;
+using System.Text;
+using System.Diagnostics;
+
+namespace Attend.Notebooks.Engine;
+
+public sealed class ReferenceResolver
+{
+    static readonly object Gate = new();
+    static readonly List<string> ManagedDirs = new(), NativeDirs = new();
+    static bool hooked;
+    readonly Dictionary<string, string> packages = new(StringComparer.OrdinalIgnoreCase);
+    readonly List<string> projects = new();
+    readonly Action<string> log;
+
+    public ReferenceResolver(Action<string> log) => this.log = log;
+
+    public static string CacheRoot => Environment.GetEnvironmentVariable("ATTEND_NOTEBOOK_CACHE") is { Length: > 0 } c ? c
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "attend-notebooks", "hosts");
+
+    /// <summary>Adds packages/projects to the session and returns the assembly paths to reference.
+    /// A package already loaded at another version is an error (one version per session).</summary>
+    public IReadOnlyList<string> Resolve(IEnumerable<PackageRef> newPackages, IEnumerable<string> newProjects)
+    {
+        foreach (var p in newPackages)
+        {
+            if (packages.TryGetValue(p.Name, out var v) && v != p.Version)
+                throw new InvalidOperationException($"package {p.Name} {p.Version} conflicts with version {v} already loaded in this notebook; restart the session to change versions");
+            packages[p.Name] = p.Version;
+        }
+        foreach (var pr in newProjects) if (!projects.Contains(pr)) projects.Add(pr);
+        string key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            string.Join(";", packages.OrderBy(k => k.Key).Select(k => $"{k.Key}={k.Value}")) + "|" + string.Join(";", projects.Order()))))[..16];
+        string dir = Path.Combine(CacheRoot, key), output = Path.Combine(dir, "out"), stamp = Path.Combine(dir, ".built");
+        // Package-only hosts never change once built; project hosts rebuild (incrementally) so edits show up.
+        if (projects.Count > 0 || !File.Exists(stamp)) Build(dir, output, stamp);
+        return Load(output);
+    }
+
+    void Build(string dir, string output, string stamp)
+    {
+        Directory.CreateDirectory(dir);
+        string engineBuild = Path.Combine(AppContext.BaseDirectory, "build", "LibTorchSharp.targets");
+        var sb = new StringBuilder();
+        sb.AppendLine("<Project Sdk=\"Microsoft.NET.Sdk\">");
+        sb.AppendLine("  <PropertyGroup><TargetFramework>net10.0</TargetFramework><CopyLocalLockFileAssemblies>true</CopyLocalLockFileAssemblies>");
+        sb.AppendLine("    <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally><EnableDefaultItems>false</EnableDefaultItems>");
+        sb.AppendLine("    <NoWarn>NU1603;NU1701;NU1901;NU1902;NU1903</NoWarn><GenerateDocumentationFile>false</GenerateDocumentationFile></PropertyGroup>");
+        sb.AppendLine("  <ItemGroup>");
+        foreach (var (name, version) in packages) sb.AppendLine($"    <PackageReference Include=\"{name}\" Version=\"{version}\" />");
+        foreach (var p in projects) sb.AppendLine($"    <ProjectReference Include=\"{p}\" />");
+        sb.AppendLine("  </ItemGroup>");
+        if (File.Exists(engineBuild)) sb.AppendLine($"  <Import Project=\"{engineBuild}\" />");
+        sb.AppendLine("</Project>");
+        string csproj = Path.Combine(dir, "NotebookHost.csproj");
+        if (!File.Exists(csproj) || File.ReadAllText(csproj) != sb.ToString()) File.WriteAllText(csproj, sb.ToString());
+        log($"Restoring {string.Join(", ", packages.Select(p => $"{p.Key} {p.Value}").Concat(projects.Select(Path.GetFileNameWithoutExtension)))} …");
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "build", csproj, "-c", "Release", "-o", output, "-nologo", "-v", "q", "-clp:ErrorsOnly;NoSummary" }) psi.ArgumentList.Add(a);
+        psi.Environment["MSBUILDNOINPROCNODE"] = "1";
+        using var proc = Process.Start(psi)!;
+        var err = proc.StandardError.ReadToEndAsync(); string stdout = proc.StandardOutput.ReadToEnd();
+        proc.WaitForExit();
+        if (proc.ExitCode != 0)
+        {
+            var lines = (stdout + err.Result).Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Distinct().Take(10);
+            throw new InvalidOperationException("could not restore the notebook's references:\n" + string.Join("\n", lines));
+        }
+        File.WriteAllText(stamp, DateTime.UtcNow.ToString("O"));
+    }
+
+    static IReadOnlyList<string> Load(string output)
+    {
+        lock (Gate)
+        {
+            if (!hooked)
+            {
+                AssemblyLoadContext.Default.Resolving += (ctx, name) =>
+                {
+                    foreach (var d in ManagedDirs)
+                    {
+                        string p = Path.Combine(d, name.Name + ".dll");
+                        if (File.Exists(p)) return ctx.LoadFromAssemblyPath(p);
+                    }
+                    return null;
+                };
+                AssemblyLoadContext.Default.ResolvingUnmanagedDll += (asm, name) =>
+                {
+                    foreach (var d in NativeDirs)
+                        foreach (var candidate in new[] { name, $"lib{name}.so", $"{name}.so", $"lib{name}.dylib", $"{name}.dll" })
+                            if (File.Exists(Path.Combine(d, candidate)) && NativeLibrary.TryLoad(Path.Combine(d, candidate), out var h)) return h;
+                    return IntPtr.Zero;
+                };
+                hooked = true;
+            }
+            if (!ManagedDirs.Contains(output)) ManagedDirs.Add(output);
+            string rid = RuntimeInformation.RuntimeIdentifier.StartsWith("linux") ? "linux-x64" : RuntimeInformation.RuntimeIdentifier;
+            foreach (var native in new[] { Path.Combine(output, "runtimes", rid, "native"), output })
+                if (Directory.Exists(native) && !NativeDirs.Contains(native)) NativeDirs.Add(native);
+            PreloadTorchSharpNatives(output, rid);
+        }
+        var refs = new List<string>();
+        foreach (var dll in Directory.GetFiles(output, "*.dll"))
+        {
+            if (Path.GetFileName(dll) == "NotebookHost.dll") continue;
+            try { AssemblyName.GetAssemblyName(dll); refs.Add(dll); }
+            catch (BadImageFormatException) { /* a native library, not a reference */ }
+        }
+        return refs;
+    }
+
+    static string? torchNativeLoaded;
+
+    /// <summary>Loads this host's (patched) libLibTorchSharp.so by full path, once per process.
+    /// Its libtorch dependencies resolve beside it; TorchSharp's own bare-name load then finds
+    /// the already-loaded library instead of any system libtorch.</summary>
+    static void PreloadTorchSharpNatives(string output, string rid)
+    {
+        string lib = Path.Combine(output, "runtimes", rid, "native", OperatingSystem.IsWindows() ? "LibTorchSharp.dll" : "libLibTorchSharp.so");
+        if (!File.Exists(lib) || torchNativeLoaded != null) return;
+        NativeLibrary.Load(lib);
+        torchNativeLoaded = lib;
+    }
+
+    public static string? TorchNativeLoadedFrom => torchNativeLoaded;
+}

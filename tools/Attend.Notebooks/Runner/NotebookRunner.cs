@@ -1,0 +1,91 @@
+// Maps a notebook file and run options to an executed notebook (outputs replaced), written
+// to the output folder or in place, and a summary for the report.
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Attend.Notebooks.Engine;
+using Attend.Notebooks.Notebooks;
+
+namespace Attend.Notebooks.Runner;
+
+public sealed record RunOptions(
+    string OutDir, bool InPlace, IReadOnlyDictionary<string, string> Parameters, bool Quick,
+    TimeSpan? CellTimeout, bool ContinueOnError, string? FiguresDir = null);
+
+public sealed record NotebookRun(
+    string Notebook, string? Written, bool Success, TimeSpan Elapsed, int CellsRun, int? FailedCell,
+    CellError? Error, IReadOnlyList<string> Figures, IReadOnlyDictionary<string, string> Parameters);
+
+public static class NotebookRunner
+{
+    public const string QuickParametersKey = "quick_parameters";
+
+    public static async Task<NotebookRun> RunAsync(string path, RunOptions o, Action<string> progress)
+    {
+        var sw = Stopwatch.StartNew();
+        string full = Path.GetFullPath(path);
+        var nb = Notebook.Load(full);
+        var parameters = new Dictionary<string, string>();
+        if (o.Quick && nb.Metadata["attend"]?[QuickParametersKey] is JsonObject quick)
+            foreach (var (k, v) in quick) parameters[k] = v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v!.ToJsonString();
+        foreach (var (k, v) in o.Parameters) parameters[k] = v;
+        Parameters.Inject(nb, parameters);
+
+        string figures = Path.GetFullPath(o.FiguresDir ?? (o.InPlace ? Path.Combine(Path.GetDirectoryName(full)!, "..", "figures") : Path.Combine(o.OutDir, "figures")));
+        Directory.CreateDirectory(figures);
+        var figuresBefore = Snapshot(figures);
+        Environment.SetEnvironmentVariable("ATTEND_FIGURES", figures);
+        Environment.SetEnvironmentVariable("ATTEND_RUN_MODE", o.Quick ? "quick" : "full");
+        string savedCwd = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = Path.GetDirectoryName(full)!;
+        var session = new ExecutionSession(full, m => progress("  " + m));
+        string language = nb.DefaultLanguage;
+        int count = 0, cellsRun = 0; int? failed = null; CellError? firstError = null;
+        try
+        {
+            var codeCells = nb.Cells.Where(c => c.IsCode).ToList();
+            foreach (var cell in codeCells)
+            {
+                int position = nb.Cells.IndexOf(cell) + 1;
+                if (cell.Language(language) is not ("csharp" or "C#" or "c#"))
+                {
+                    var err = new CellError("UnsupportedLanguage", $"cell {position} is {cell.Language(language)}; this engine runs C# only", Array.Empty<string>());
+                    Record(cell, new OutputCollector(), err, null);
+                    (failed, firstError) = (failed ?? position, firstError ?? err);
+                    if (!o.ContinueOnError) break;
+                    continue;
+                }
+                var outputs = new OutputCollector();
+                using var cts = o.CellTimeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
+                var result = await session.ExecuteAsync(cell.Source, outputs, cts.Token, o.CellTimeout?.Add(TimeSpan.FromSeconds(30)), position);
+                int executionCount = ++count; cellsRun++;
+                var error = result.Error;
+                if (error != null && cts.IsCancellationRequested && o.CellTimeout is { } limit)
+                    error = new CellError("CellTimeoutError", $"cell {position} exceeded the {limit.TotalSeconds:F0} s cell time-out", error.Traceback);
+                if (result.HasValue) outputs.Result(Formatters.Format(result.Value), executionCount);
+                Record(cell, outputs, error, executionCount);
+                progress($"  cell {position}/{nb.Cells.Count} {(error == null ? "ok" : "FAILED")} ({result.Elapsed.TotalSeconds:F1} s)");
+                if (error != null)
+                {
+                    (failed, firstError) = (failed ?? position, firstError ?? error);
+                    if (!o.ContinueOnError || session.Broken) break;
+                }
+            }
+        }
+        finally { Environment.CurrentDirectory = savedCwd; }
+
+        // A failed in-place run must not replace the committed notebook: it goes to the output folder.
+        string target = o.InPlace && failed == null ? full : Path.Combine(Path.GetFullPath(o.OutDir), Path.GetFileNameWithoutExtension(full) + ".ipynb");
+        nb.Save(target);
+        var newFigures = Snapshot(figures).Where(kv => !figuresBefore.TryGetValue(kv.Key, out var t) || t != kv.Value).Select(kv => kv.Key).Order().ToList();
+        return new NotebookRun(full, target, failed == null, sw.Elapsed, cellsRun, failed, firstError, newFigures, parameters);
+    }
+
+    static void Record(Cell cell, OutputCollector outputs, CellError? error, int? executionCount)
+    {
+        if (error != null) outputs.Error(error);
+        cell.SetOutputs(outputs.ToJson(), executionCount);
+    }
+
+    static Dictionary<string, DateTime> Snapshot(string dir)
+        => Directory.GetFiles(dir, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+}
