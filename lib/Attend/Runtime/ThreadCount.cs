@@ -45,7 +45,7 @@ public static class ThreadCount
     {
         string root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x
             ? x : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return Path.Combine(root, "attend-notebooks", $"threads-{Environment.MachineName}-{Environment.ProcessorCount}cpu.json");
+        return Path.Combine(root, "attend-notebooks", $"threads-v2-{Environment.MachineName}-{Environment.ProcessorCount}cpu.json");
     }
 
     static ThreadChoice? LoadCached()

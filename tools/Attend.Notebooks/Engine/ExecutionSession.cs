@@ -136,9 +136,9 @@ public sealed class ExecutionSession
         foreach (var frame in new StackTrace(ex, true).GetFrames())
         {
             var m = frame.GetMethod();
-            string? file = frame.GetFileName();
+            string? file = frame.GetFileName() is { } f ? Path.GetFileName(f) : null;   // Roslyn roots "cell N" at the base directory
             if (file != null && file.StartsWith("cell ")) lines.Add($"   at {file}, line {frame.GetFileLineNumber()}");
-            else if (m?.DeclaringType is { } t && !IsPlumbing(t)) lines.Add($"   at {t.FullName}.{m.Name}" + (file != null ? $" in {Path.GetFileName(file)}:line {frame.GetFileLineNumber()}" : ""));
+            else if (m?.DeclaringType is { } t && !IsPlumbing(t)) lines.Add($"   at {t.FullName}.{m.Name}" + (file != null ? $" in {file}:line {frame.GetFileLineNumber()}" : ""));
         }
         if (ex.InnerException != null) lines.Add($" ---> {ex.InnerException.GetType().FullName}: {ex.InnerException.Message}");
         return lines;

@@ -1,0 +1,33 @@
+// Maps rendered figures to PNG bytes that notebooks display (ToPng) and save under the
+// run's figures folder (ATTEND_FIGURES, set by the runner; else the repository's figures/).
+namespace Attend.Plotting;
+
+public sealed class Figure(byte[] png, int width, int height)
+{
+    public byte[] Png { get; } = png;
+    public int Width { get; } = width;
+    public int Height { get; } = height;
+
+    /// <summary>The notebook engine shows objects with ToPng() as image/png.</summary>
+    public byte[] ToPng() => Png;
+
+    /// <summary>Saves as <paramref name="fileName"/> in the figures folder; returns the full path.</summary>
+    public string Save(string fileName)
+    {
+        if (fileName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || !fileName.EndsWith(".png"))
+            throw new ArgumentException($"figure name '{fileName}' must be a plain file name ending in .png");
+        string path = Path.Combine(FiguresFolder(), fileName);
+        Data.AtomicFile.WriteAllBytes(path, Png);
+        return path;
+    }
+
+    public static string FiguresFolder()
+    {
+        if (Environment.GetEnvironmentVariable("ATTEND_FIGURES") is { Length: > 0 } env) return env;
+        for (var d = new DirectoryInfo(Environment.CurrentDirectory); d != null; d = d.Parent)
+            if (Directory.Exists(Path.Combine(d.FullName, "lib", "Attend"))) return Path.Combine(d.FullName, "figures");
+        return Path.Combine(Environment.CurrentDirectory, "figures");
+    }
+
+    public override string ToString() => $"Figure {Width}×{Height} ({Png.Length:N0} bytes PNG)";
+}

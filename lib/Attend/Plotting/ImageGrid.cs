@@ -1,0 +1,61 @@
+// Maps image tensors [N, C, H, W] (grey or RGB, values in [0, 1]) to a PNG grid with
+// optional attention boxes and per-image captions, for glimpse and AIR figures.
+using SkiaSharp;
+using static TorchSharp.torch;
+
+namespace Attend.Plotting;
+
+/// <summary>A box to draw on one image: corners in pixel edge coordinates, and a colour.</summary>
+public sealed record Box(float X0, float Y0, float X1, float Y1, string Colour = "#ff3030");
+
+public static class ImageGrid
+{
+    /// <summary>Renders images in rows of <paramref name="columns"/>, each scaled by <paramref name="scale"/>
+    /// (nearest neighbour, so pixels stay visible); boxes[i] and captions[i] belong to image i;
+    /// rowLabels[r] is written left of row r.</summary>
+    public static Figure Render(Tensor images, int columns, int scale = 4, IReadOnlyList<IReadOnlyList<Box>>? boxes = null,
+                                IReadOnlyList<string>? captions = null, IReadOnlyList<string>? rowLabels = null)
+    {
+        if (images.dim() != 4 || (images.shape[1] != 1 && images.shape[1] != 3))
+            throw new ArgumentException($"images: expected [N, 1 or 3, H, W], got [{string.Join(", ", images.shape)}]");
+        if (columns < 1 || scale < 1) throw new ArgumentException("columns and scale must be positive");
+        int n = (int)images.shape[0], c = (int)images.shape[1], h = (int)images.shape[2], w = (int)images.shape[3];
+        int rows = (n + columns - 1) / columns, pad = 4, captionH = captions != null ? 16 : 0, labelW = rowLabels != null ? 90 : 0;
+        int cellW = w * scale + pad, cellH = h * scale + pad + captionH;
+        int width = labelW + columns * cellW + pad, height = rows * cellH + pad;
+        var pixels = images.detach().cpu().to_type(ScalarType.Float32).clamp(0, 1).mul(255).round().to_type(ScalarType.Byte).contiguous().data<byte>().ToArray();
+        using var bitmap = new SKBitmap(width, height);
+        using var canvas = new SKCanvas(bitmap);
+        canvas.Clear(SKColors.White);
+        using var font = new SKFont(SKTypeface.Default, 12);
+        using var textPaint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        using var img = new SKBitmap(w, h);
+        for (int i = 0; i < n; i++)
+        {
+            int r = i / columns, col = i % columns;
+            for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                byte R = pixels[((long)i * c * h + y) * w + x], G = R, B = R;
+                if (c == 3) { G = pixels[(((long)i * c + 1) * h + y) * w + x]; B = pixels[(((long)i * c + 2) * h + y) * w + x]; }
+                img.SetPixel(x, y, new SKColor(R, G, B));
+            }
+            float left = labelW + pad + col * cellW, top = pad + r * cellH;
+            canvas.DrawBitmap(img, new SKRect(left, top, left + w * scale, top + h * scale), new SKPaint { IsAntialias = false });
+            if (boxes != null && i < boxes.Count)
+                foreach (var b in boxes[i])
+                {
+                    using var stroke = new SKPaint { Color = SKColor.Parse(b.Colour), Style = SKPaintStyle.Stroke, StrokeWidth = 1.5f, IsAntialias = true };
+                    canvas.DrawRect(new SKRect(left + b.X0 * scale, top + b.Y0 * scale, left + b.X1 * scale, top + b.Y1 * scale), stroke);
+                }
+            if (captions != null && i < captions.Count)
+                canvas.DrawText(captions[i], left, top + h * scale + 13, SKTextAlign.Left, font, textPaint);
+        }
+        if (rowLabels != null)
+            for (int r = 0; r < Math.Min(rows, rowLabels.Count); r++)
+                canvas.DrawText(rowLabels[r], pad, pad + r * cellH + h * scale / 2f, SKTextAlign.Left, font, textPaint);
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        return new Figure(data.ToArray(), width, height);
+    }
+}

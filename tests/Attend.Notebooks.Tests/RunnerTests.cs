@@ -1,0 +1,127 @@
+using System.Text.Json.Nodes;
+using Attend.Notebooks.Notebooks;
+using Attend.Notebooks.Runner;
+
+namespace Attend.Notebooks.Tests;
+
+public class RunnerTests
+{
+    [Fact]
+    public async Task Runs_cells_in_order_with_outputs_replaced_and_counts()
+    {
+        using var d = new TempDir();
+        var path = Nb.Write(d.Path, "a.ipynb", Nb.Markdown("# title"), Nb.Code("var n = 2;"), Nb.Code("Console.WriteLine(\"x\");\nConsole.WriteLine(\"y\");\nn * 21"));
+        var run = await Nb.Run(path, Path.Combine(d.Path, "out"));
+        Assert.True(run.Success);
+        var outputs = Nb.Outputs(run.Written!, 2);
+        Assert.Equal("stream", outputs[0]!["output_type"]!.GetValue<string>());
+        Assert.Equal("x\ny\n", Nb.Text(outputs[0]!["text"]));
+        Assert.Equal("42", Nb.Text(outputs[1]!["data"]!["text/plain"]));
+        Assert.Equal(2, outputs[1]!["execution_count"]!.GetValue<int>());
+        Assert.Equal(File.ReadAllText(path), File.ReadAllText(path));   // source untouched
+        Assert.Empty(Nb.Outputs(path, 2));
+    }
+
+    [Fact]
+    public async Task Parameters_are_injected_after_the_parameters_cell()
+    {
+        using var d = new TempDir();
+        var path = Nb.Write(d.Path, "p.ipynb", Nb.Code("var epochs = 10;\nvar mode = \"full\";", "parameters"), Nb.Code("$\"{epochs} {mode}\""));
+        var run = await Nb.Run(path, Path.Combine(d.Path, "out"), new() { ["epochs"] = "2", ["mode"] = "quick" });
+        Assert.True(run.Success);
+        var nb = JsonNode.Parse(File.ReadAllText(run.Written!))!;
+        var injected = nb["cells"]![1]!;
+        Assert.Contains("injected-parameters", injected["metadata"]!["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal("2 quick", Nb.Text(nb["cells"]![2]!["outputs"]![0]!["data"]!["text/plain"]));
+        var e = await Assert.ThrowsAsync<NotebookFormatException>(() => Nb.Run(path, Path.Combine(d.Path, "out"), new() { ["lr"] = "0.1" }));
+        Assert.Contains("'lr'", e.Message);
+    }
+
+    [Fact]
+    public async Task A_failing_cell_stops_the_run_and_is_named()
+    {
+        using var d = new TempDir();
+        var path = Nb.Write(d.Path, "f.ipynb", Nb.Code("var a = 1;"), Nb.Code("throw new Exception(\"bad data\");"), Nb.Code("Console.WriteLine(\"never\");"));
+        var run = await Nb.Run(path, Path.Combine(d.Path, "out"));
+        Assert.False(run.Success);
+        Assert.Equal(2, run.FailedCell);
+        Assert.Equal("bad data", run.Error!.EValue);
+        Assert.Equal("error", Nb.Outputs(run.Written!, 1)[0]!["output_type"]!.GetValue<string>());
+        Assert.Empty(Nb.Outputs(run.Written!, 2));
+        var cont = await Nb.Run(path, Path.Combine(d.Path, "out2"), cont: true);
+        Assert.Equal("never\n", Nb.Text(Nb.Outputs(cont.Written!, 2)[0]!["text"]));
+    }
+
+    [Fact]
+    public async Task Cell_timeout_interrupts_and_reports()
+    {
+        using var d = new TempDir();
+        var path = Nb.Write(d.Path, "t.ipynb", Nb.Code("while (true) { }"));
+        var run = await Nb.Run(path, Path.Combine(d.Path, "out"), timeout: 0.5);
+        Assert.False(run.Success);
+        Assert.Equal("CellTimeoutError", run.Error!.EName);
+    }
+
+    [Fact]
+    public async Task Failed_in_place_run_does_not_replace_the_notebook()
+    {
+        using var d = new TempDir();
+        var path = Nb.Write(d.Path, "keep.ipynb", Nb.Code("throw new Exception(\"x\");"));
+        string before = File.ReadAllText(path);
+        var run = await NotebookRunner.RunAsync(path, new RunOptions(Path.Combine(d.Path, "out"), true, new Dictionary<string, string>(), false, null, false), _ => { });
+        Assert.Equal(before, File.ReadAllText(path));
+        Assert.StartsWith(Path.Combine(d.Path, "out"), run.Written);
+    }
+
+    [Theory]
+    [InlineData("{ not json", "invalid JSON")]
+    [InlineData("[1, 2]", "JSON object")]
+    [InlineData("{\"nbformat\": 3, \"cells\": [], \"metadata\": {}}", "nbformat 4")]
+    [InlineData("{\"nbformat\": 4, \"metadata\": {}}", "cells")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"picture\", \"source\": \"\"}], \"metadata\": {}}", "cell 1")]
+    public void Invalid_notebooks_are_rejected_naming_file_and_place(string json, string expected)
+    {
+        var e = Assert.Throws<NotebookFormatException>(() => Notebook.Parse(json, "broken.ipynb"));
+        Assert.Contains("broken.ipynb", e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Reading_then_writing_an_unmodified_notebook_changes_no_byte()
+    {
+        string repo = FindRepo();
+        foreach (var file in Directory.GetFiles(Path.Combine(repo, "notebooks"), "*.ipynb"))
+        {
+            string text = File.ReadAllText(file);
+            Assert.Equal(text, Notebook.Parse(text, file).ToJson());
+        }
+        // Unknown metadata, unicode and odd numbers survive too.
+        string custom = "{\n \"cells\": [],\n \"metadata\": {\n  \"zzz\": {\n   \"custom\": [\n    1.50,\n    \"é → σ <b>\"\n   ]\n  }\n },\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}\n";
+        Assert.Equal(custom, Notebook.Parse(custom, "c.ipynb").ToJson());
+    }
+
+    [Fact]
+    public void Dib_files_are_read_as_cells()
+    {
+        var nb = Notebook.FromDib("#!meta\n{\"kernelInfo\":{}}\n\n#!markdown\n# Title\n\n#!csharp\nvar x = 1;\n\n#!csharp\nx + 1\n", "t.dib");
+        Assert.Equal(new[] { "markdown", "code", "code" }, nb.Cells.Select(c => c.CellType));
+        Assert.Equal("x + 1", nb.Cells[2].Source);
+    }
+
+    [Fact]
+    public void Parameter_values_become_csharp_literals()
+    {
+        Assert.Equal("2", Parameters.ToLiteral("2"));
+        Assert.Equal("0.5", Parameters.ToLiteral("0.5"));
+        Assert.Equal("true", Parameters.ToLiteral("true"));
+        Assert.Equal("\"a \\\"b\\\"\"", Parameters.ToLiteral("a \"b\""));
+        Assert.Throws<ArgumentException>(() => Parameters.ParseAssignment("2x=1"));
+    }
+
+    internal static string FindRepo()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "AttentionNotebooks.slnx"))) return d.FullName;
+        throw new DirectoryNotFoundException("repository root not found");
+    }
+}

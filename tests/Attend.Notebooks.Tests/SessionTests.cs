@@ -1,0 +1,114 @@
+using Attend.Notebooks.Engine;
+
+namespace Attend.Notebooks.Tests;
+
+public class SessionTests
+{
+    [Fact]
+    public async Task State_carries_across_cells_and_the_last_expression_is_the_result()
+    {
+        var s = new ExecutionSession();
+        var r = new Recorder();
+        Assert.True((await s.ExecuteAsync("using System.Numerics;\nvar x = 20;\nint Twice(int v) => 2 * v;\nrecord P(int A);", r)).Success);
+        var result = await s.ExecuteAsync("var big = BigInteger.Pow(2, 70);\nnew P(Twice(x) + 2).A", r);
+        Assert.True(result.Success);
+        Assert.True(result.HasValue);
+        Assert.Equal(42, result.Value);
+        var statement = await s.ExecuteAsync("x = 5;", r);
+        Assert.False(statement.HasValue);
+        Assert.Equal("1180591620717411303424", (await s.ExecuteAsync("big.ToString()", r)).Value);
+    }
+
+    [Fact]
+    public async Task Top_level_await_and_output_from_other_threads_reach_the_cell()
+    {
+        var s = new ExecutionSession();
+        var r = new Recorder();
+        var res = await s.ExecuteAsync("Console.WriteLine(\"a\");\nawait Task.Run(() => Console.WriteLine(\"from worker\"));\nawait Task.Delay(5);\nConsole.Error.Write(\"e\");\n7", r);
+        Assert.True(res.Success);
+        Assert.Equal("a\nfrom worker\n", r.Out);
+        Assert.Contains(("stderr", "e"), r.Streams);
+    }
+
+    [Fact]
+    public async Task Compile_errors_are_one_error_pointing_at_the_cell_line()
+    {
+        var s = new ExecutionSession();
+        var res = await s.ExecuteAsync("var ok = 1;\nvar bad = undefinedThing + 1;", new Recorder(), cellLabel: 3);
+        Assert.Equal("CompilationError", res.Error!.EName);
+        Assert.Contains("cell 3, line 2", res.Error.EValue);
+        Assert.Contains("CS0103", res.Error.EValue);
+    }
+
+    [Fact]
+    public async Task Runtime_exceptions_carry_the_cell_line_in_the_traceback()
+    {
+        var s = new ExecutionSession();
+        var res = await s.ExecuteAsync("int y = 0;\nvar z = 1 / y;", new Recorder(), cellLabel: 4);
+        Assert.Equal("DivideByZeroException", res.Error!.EName);
+        Assert.Contains(res.Error.Traceback, l => l.Contains("cell 4, line 2"));
+        Assert.DoesNotContain(res.Error.Traceback, l => l.Contains("Attend.Notebooks.Engine"));
+    }
+
+    [Fact]
+    public async Task A_cancelled_cell_stops_even_an_empty_infinite_loop_and_the_session_goes_on()
+    {
+        var s = new ExecutionSession();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var res = await s.ExecuteAsync("var n = 0;\nwhile (true) {}", new Recorder(), cts.Token);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5));
+        Assert.Equal("OperationCanceledException", res.Error!.EName);
+        Assert.Equal(3, (await s.ExecuteAsync("1 + 2", new Recorder())).Value);
+    }
+
+    [Fact]
+    public async Task Display_and_updates_and_time_magic()
+    {
+        var s = new ExecutionSession();
+        var r = new Recorder();
+        var res = await s.ExecuteAsync("#!time\nvar h = display(\"a\");\nh.Update(\"b\");\n\"c\".Display();", r);
+        Assert.True(res.Success);
+        Assert.Equal(3, r.Displays.Count);
+        Assert.Equal(r.Displays[0].Id, r.Displays[1].Id);
+        Assert.True(r.Displays[1].Update);
+        Assert.Equal("b", r.Displays[1].Data["text/plain"]);
+        Assert.Contains("Wall time:", r.Out);
+    }
+
+    [Fact]
+    public async Task Bad_directives_are_errors_naming_the_line()
+    {
+        var s = new ExecutionSession();
+        var res = await s.ExecuteAsync("var a = 1;\n#r \"nuget: Newtonsoft.Json\"", new Recorder());
+        Assert.Equal("DirectiveError", res.Error!.EName);
+        Assert.Contains("line 2", res.Error.EValue);
+        Assert.Contains("pinned version", res.Error.EValue);
+        res = await s.ExecuteAsync("#r \"no/such/lib.dll\"", new Recorder());
+        Assert.Contains("not found", res.Error!.EValue);
+        res = await s.ExecuteAsync("#!fsharp", new Recorder());
+        Assert.Contains("#!fsharp", res.Error!.EValue);
+    }
+
+    [Fact]
+    public async Task NuGet_packages_restore_and_conflicting_versions_are_refused()
+    {
+        var s = new ExecutionSession(log: _ => { });
+        var r = new Recorder();
+        var res = await s.ExecuteAsync("#r \"nuget: Newtonsoft.Json, 13.0.3\"\nNewtonsoft.Json.JsonConvert.SerializeObject(new { a = 1 })", r);
+        Assert.True(res.Success, res.Error?.EValue);
+        Assert.Equal("{\"a\":1}", res.Value);
+        var conflict = await s.ExecuteAsync("#r \"nuget: Newtonsoft.Json, 13.0.1\"", r);
+        Assert.Equal("ReferenceError", conflict.Error!.EName);
+        Assert.Contains("conflicts", conflict.Error.EValue);
+    }
+
+    [Fact]
+    public void Completeness_check_follows_roslyn()
+    {
+        Assert.True(ExecutionSession.IsComplete("var x = 1;"));
+        Assert.False(ExecutionSession.IsComplete("if (x) {"));
+        Assert.True(ExecutionSession.EndsWithExpression("var a = 1;\na + 1"));
+        Assert.False(ExecutionSession.EndsWithExpression("var a = 1;"));
+    }
+}
