@@ -1,12 +1,14 @@
-// Entry point: dotnet run -c Release --project bench/Attend.Bench -- [foundation] [--repeats N]
+// Entry point: dotnet run -c Release --project bench/Attend.Bench -- [foundation] [engine] [--repeats N]
 using Attend.Bench;
+
+if (args is ["noop"]) return 0;   // the plain program the engine's cold start is compared with
 
 int repeats = 30;
 var suites = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] == "--repeats" && i + 1 < args.Length && int.TryParse(args[++i], out int r) && r > 0) repeats = r;
-    else if (args[i].StartsWith("--")) { Console.Error.WriteLine($"unknown option {args[i]}; usage: [foundation] [--repeats N]"); return 2; }
+    else if (args[i].StartsWith("--")) { Console.Error.WriteLine($"unknown option {args[i]}; usage: [foundation] [engine] [--repeats N]"); return 2; }
     else suites.Add(args[i]);
 }
 if (suites.Count == 0) suites.Add("foundation");
@@ -16,7 +18,8 @@ foreach (var s in suites)
     switch (s)
     {
         case "foundation": FoundationBench.Run(repeats); break;
-        default: Console.Error.WriteLine($"unknown suite '{s}'; known: foundation"); return 2;
+        case "engine": await EngineBench.Run(repeats); break;
+        default: Console.Error.WriteLine($"unknown suite '{s}'; known: foundation, engine"); return 2;
     }
 }
 return 0;
