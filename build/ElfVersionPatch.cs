@@ -24,29 +24,9 @@ public static class ElfVersionPatch
     public static List<string> DefinedVersions(byte[] elf, string fileName)
     {
         var names = new List<string>();
-        foreach (var sh in Sections(elf, fileName))
-        {
-            if (sh.Type != ShtGnuVerdef) continue;
-            var strtab = SectionAt(elf, fileName, sh.Link);
-            long off = sh.Offset;
-            for (uint i = 0; i < sh.Info; i++)
-            {
-                Check(elf, fileName, off, 20, "verdef entry");
-                ushort cnt = U16(elf, off + 6);
-                uint aux = U32(elf, off + 12), next = U32(elf, off + 16);
-                long a = off + aux;
-                for (int j = 0; j < cnt; j++)
-                {
-                    Check(elf, fileName, a, 8, "verdaux entry");
-                    names.Add(CString(elf, fileName, strtab.Offset + U32(elf, a)));
-                    uint anext = U32(elf, a + 4);
-                    if (anext == 0) break;
-                    a += anext;
-                }
-                if (next == 0) break;
-                off += next;
-            }
-        }
+        // Verdef: vd_cnt at +6, vd_aux at +12, vd_next at +16 (20 bytes); Verdaux: vda_name at +0, vda_next at +4.
+        foreach (var (aux, strtab) in AuxEntries(elf, fileName, ShtGnuVerdef, 20, 6, 12, 16, 8, 4))
+            names.Add(CString(elf, fileName, strtab + U32(elf, aux)));
         return names;
     }
 
@@ -54,31 +34,41 @@ public static class ElfVersionPatch
     public static List<(string Name, ushort Flags, long FlagsOffset)> NeededVersions(byte[] elf, string fileName)
     {
         var needs = new List<(string, ushort, long)>();
+        // Verneed: vn_cnt at +2, vn_aux at +8, vn_next at +12 (16 bytes); Vernaux: vna_flags at +4, vna_name at +8, vna_next at +12.
+        foreach (var (aux, strtab) in AuxEntries(elf, fileName, ShtGnuVerneed, 16, 2, 8, 12, 16, 12))
+            needs.Add((CString(elf, fileName, strtab + U32(elf, aux + 8)), U16(elf, aux + 4), aux + 4));
+        return needs;
+    }
+
+    /// <summary>Walks a version section's chain of entries and each entry's chain of auxiliary
+    /// records (verdef/verdaux and verneed/vernaux share this layout up to field offsets);
+    /// yields each auxiliary record's offset and the linked string table's offset.</summary>
+    static IEnumerable<(long Aux, long StrTab)> AuxEntries(byte[] elf, string fileName, uint type, int entrySize,
+        int countAt, int auxAt, int nextAt, int auxSize, int auxNextAt)
+    {
         foreach (var sh in Sections(elf, fileName))
         {
-            if (sh.Type != ShtGnuVerneed) continue;
-            var strtab = SectionAt(elf, fileName, sh.Link);
+            if (sh.Type != type) continue;
+            long strtab = SectionAt(elf, fileName, sh.Link).Offset;
             long off = sh.Offset;
             for (uint i = 0; i < sh.Info; i++)
             {
-                Check(elf, fileName, off, 16, "verneed entry");
-                ushort cnt = U16(elf, off + 2);
-                uint aux = U32(elf, off + 8), next = U32(elf, off + 12);
-                long a = off + aux;
+                Check(elf, fileName, off, entrySize, "version entry");
+                ushort cnt = U16(elf, off + countAt);
+                long a = off + U32(elf, off + auxAt);
                 for (int j = 0; j < cnt; j++)
                 {
-                    Check(elf, fileName, a, 16, "vernaux entry");
-                    string name = CString(elf, fileName, strtab.Offset + U32(elf, a + 8));
-                    needs.Add((name, U16(elf, a + 4), a + 4));
-                    uint anext = U32(elf, a + 12);
+                    Check(elf, fileName, a, auxSize, "version aux entry");
+                    yield return (a, strtab);
+                    uint anext = U32(elf, a + auxNextAt);
                     if (anext == 0) break;
                     a += anext;
                 }
+                uint next = U32(elf, off + nextAt);
                 if (next == 0) break;
                 off += next;
             }
         }
-        return needs;
     }
 
     /// <summary>Sets VER_FLG_WEAK on the requirement named <paramref name="version"/>.
