@@ -96,6 +96,9 @@ public static class ElfVersionPatch
         if (changed == 0) return 0;
         string tmp = path + ".patching";
         File.WriteAllBytes(tmp, elf);
+        // Same size and timestamp as the package's copy, so MSBuild's incremental copy skips it
+        // next time instead of replacing a library another process may have loaded.
+        File.SetLastWriteTimeUtc(tmp, File.GetLastWriteTimeUtc(path));
         File.Replace(tmp, path, null);   // a rename on Unix: atomic
         return changed;
     }

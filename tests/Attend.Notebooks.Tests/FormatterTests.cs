@@ -22,4 +22,16 @@ public class FormatterTests
         Assert.Equal("<b>hi</b>", html["text/html"]);
         Assert.Equal("hi", html["text/plain"]);
     }
+
+    [Fact]
+    public async Task A_real_ScottPlot_plot_displays_as_png()
+    {
+        var s = new ExecutionSession(log: _ => { });
+        var res = await s.ExecuteAsync("#r \"nuget: ScottPlot, 5.1.59\"\nvar plt = new ScottPlot.Plot();\nplt.Add.Scatter(new double[] { 1, 2, 3 }, new double[] { 2, 4, 3 });\nplt", new Recorder());
+        Assert.True(res.Success, res.Error?.EValue);
+        var bundle = Formatters.Format(res.Value);
+        var png = Convert.FromBase64String(bundle["image/png"]);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png[..4]);
+        Assert.True(png.Length > 1000);
+    }
 }

@@ -1,5 +1,6 @@
 // Maps Console.Out/Console.Error writes (from any thread) to the sink of the cell that is
-// running, so output lands in the right cell in the order it was written.
+// running, so output lands in the right cell in the order it was written. Process-wide by
+// design: one cell runs at a time per process.
 using System.Text;
 
 namespace Attend.Notebooks.Engine;

@@ -40,8 +40,21 @@ public sealed class ReferenceResolver
             string.Join(";", packages.OrderBy(k => k.Key).Select(k => $"{k.Key}={k.Value}")) + "|" + string.Join(";", projects.Order()))))[..16];
         string dir = Path.Combine(CacheRoot, key), output = Path.Combine(dir, "out"), stamp = Path.Combine(dir, ".built");
         // Package-only hosts never change once built; project hosts rebuild (incrementally) so edits show up.
-        if (projects.Count > 0 || !File.Exists(stamp)) Build(dir, output, stamp);
+        // A lock file serialises builds of one host across processes (runner, kernel, tests).
+        Directory.CreateDirectory(dir);
+        using (AcquireLock(Path.Combine(dir, ".lock")))
+            if (projects.Count > 0 || !File.Exists(stamp)) Build(dir, output, stamp);
         return Load(output);
+    }
+
+    static FileStream AcquireLock(string path)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
+        while (true)
+        {
+            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+            catch (IOException) when (DateTime.UtcNow < deadline) { Thread.Sleep(200); }
+        }
     }
 
     void Build(string dir, string output, string stamp)
