@@ -11,6 +11,7 @@ public class RunnerTests
     {
         using var d = new TempDir();
         var path = Nb.Write(d.Path, "a.ipynb", Nb.Markdown("# title"), Nb.Code("var n = 2;"), Nb.Code("Console.WriteLine(\"x\");\nConsole.WriteLine(\"y\");\nn * 21"));
+        string sourceBefore = File.ReadAllText(path);
         var run = await Nb.Run(path, Path.Combine(d.Path, "out"));
         Assert.True(run.Success);
         var outputs = Nb.Outputs(run.Written!, 2);
@@ -18,7 +19,7 @@ public class RunnerTests
         Assert.Equal("x\ny\n", Nb.Text(outputs[0]!["text"]));
         Assert.Equal("42", Nb.Text(outputs[1]!["data"]!["text/plain"]));
         Assert.Equal(2, outputs[1]!["execution_count"]!.GetValue<int>());
-        Assert.Equal(File.ReadAllText(path), File.ReadAllText(path));   // source untouched
+        Assert.Equal(sourceBefore, File.ReadAllText(path));   // a run with --out leaves the source notebook untouched
         Assert.Empty(Nb.Outputs(path, 2));
     }
 
