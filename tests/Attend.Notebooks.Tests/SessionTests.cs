@@ -19,6 +19,43 @@ public class SessionTests
         Assert.Equal("1180591620717411303424", (await s.ExecuteAsync("big.ToString()", r)).Value);
     }
 
+    [Theory]
+    [InlineData("1 + 1", false)]
+    [InlineData("x = 5;", false)]
+    [InlineData("for (int i = 0; i < 3; i++) { var inner = i; }", false)]
+    [InlineData("list.Select(v => { var t = v; return t; }).Sum()", false)]
+    [InlineData("var y = 1;", true)]
+    [InlineData("int Twice(int v) => 2 * v;", true)]
+    [InlineData("record P(int A);", true)]
+    [InlineData("using System.Numerics;", true)]
+    [InlineData("int.TryParse(\"3\", out var parsed);", true)]
+    [InlineData("if (o is string s) Console.WriteLine(s);", true)]
+    [InlineData("var (a, b) = (1, 2);", true)]
+    public void Cells_that_declare_something_are_recognised(string code, bool declares)
+        => Assert.Equal(declares, ExecutionSession.DeclaresState(code));
+
+    [Fact]
+    public async Task Cells_that_declare_nothing_still_change_state_and_later_declarations_are_seen()
+    {
+        var s = new ExecutionSession();
+        var r = new Recorder();
+        Assert.True((await s.ExecuteAsync("var x = 1;", r)).Success);
+        Assert.True((await s.ExecuteAsync("x = 5;", r)).Success);            // kept out of the chain, but the field changes
+        Assert.Equal(6, (await s.ExecuteAsync("x + 1", r)).Value);
+        Assert.True((await s.ExecuteAsync("int.TryParse(\"7\", out var parsed);", r)).Success);
+        Assert.Equal(12, (await s.ExecuteAsync("parsed + x", r)).Value);
+    }
+
+    [Fact]
+    public async Task A_one_line_cell_without_debug_info_still_names_its_cell_in_the_traceback()
+    {
+        var s = new ExecutionSession();
+        await s.ExecuteAsync("var before = 1;", new Recorder());
+        var res = await s.ExecuteAsync("throw new InvalidOperationException(\"boom\");", new Recorder(), cellLabel: 4);
+        Assert.Equal("InvalidOperationException", res.Error!.EName);
+        Assert.Contains(res.Error.Traceback, l => l.Contains("cell 4, line 1"));
+    }
+
     [Fact]
     public async Task Top_level_await_and_output_from_other_threads_reach_the_cell()
     {

@@ -1,7 +1,9 @@
 // Entry point of the notebook runner: dotnet run --project tools/Attend.Notebooks -- run …
 using System.CommandLine;
+using Attend.Notebooks.Kernel;
 using Attend.Notebooks.Runner;
 
-var root = new RootCommand("C# notebook engine: run .ipynb/.dib notebooks headless (Roslyn scripting).");
+var root = new RootCommand("C# notebook engine: run .ipynb/.dib notebooks headless, or serve them to Jupyter as a kernel (Roslyn scripting).");
 root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(KernelCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -42,7 +42,7 @@ public sealed class ExecutionSession
         globals = new NotebookGlobals { NotebookPath = notebookPath != null ? Path.GetFullPath(notebookPath) : "", NotebookDirectory = baseDirectory };
         resolver = new ReferenceResolver(log ?? (m => Console.Error.WriteLine(m)));
         options = ScriptOptions.Default
-            .WithReferences(FrameworkReferences().Append(typeof(NotebookGlobals).Assembly.Location).Select(p => MetadataReference.CreateFromFile(p)))
+            .WithReferences(FrameworkReferences().Append(typeof(NotebookGlobals).Assembly.Location).Select(WithDocs))
             .WithImports(DefaultImports)
             .WithLanguageVersion(LanguageVersion.Latest)
             .WithOptimizationLevel(OptimizationLevel.Release)
@@ -60,6 +60,35 @@ public sealed class ExecutionSession
             .Where(p => Path.GetDirectoryName(p) == frameworkDir && !p.EndsWith(".ni.dll"))
             .Where(p => { try { AssemblyName.GetAssemblyName(p); return true; } catch (BadImageFormatException) { return false; } });
     }
+
+    /// <summary>A reference whose XML docs (when the SDK's reference pack has them) show in inspection.</summary>
+    static MetadataReference WithDocs(string path)
+    {
+        string xml = Path.ChangeExtension(path, ".xml");
+        if (!File.Exists(xml) && ReferencePackDirectory() is { } pack) xml = Path.Combine(pack, Path.GetFileNameWithoutExtension(path) + ".xml");
+        return MetadataReference.CreateFromFile(path, documentation: File.Exists(xml) ? new XmlDocs(xml) : null);
+    }
+
+    /// <summary>dotnet/packs/Microsoft.NETCore.App.Ref/&lt;newest&gt;/ref/net&lt;major&gt;.0, where the framework's docs live.</summary>
+    static string? ReferencePackDirectory()
+    {
+        string frameworkDir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        var packs = new DirectoryInfo(Path.Combine(frameworkDir, "..", "..", "..", "packs", "Microsoft.NETCore.App.Ref"));
+        if (!packs.Exists) return null;
+        string tfm = $"net{Environment.Version.Major}.0";
+        return packs.GetDirectories().OrderByDescending(d => Version.TryParse(d.Name.Split('-')[0], out var v) ? v : new Version())
+            .Select(d => Path.Combine(d.FullName, "ref", tfm)).FirstOrDefault(Directory.Exists);
+    }
+
+    /// <summary>The compilation <paramref name="code"/> would have as the next cell, with every earlier
+    /// cell's variables and usings in scope: what completion and inspection look symbols up in.</summary>
+    public Compilation CompilationFor(string code)
+    {
+        var script = state != null ? state.Script.ContinueWith(code, options) : CSharpScript.Create(code, options, typeof(NotebookGlobals));
+        return script.GetCompilation();
+    }
+
+    public static CSharpParseOptions ScriptParseOptions => ParseOptions;
 
     /// <summary>Runs one cell. Output goes to <paramref name="sink"/>. Cancelling <paramref name="ct"/>
     /// stops loops at their next iteration; <paramref name="hardTimeout"/> bounds the wait for
@@ -89,7 +118,11 @@ public sealed class ExecutionSession
 
         string code = LoopInterrupts.Rewrite(d.Code, ParseOptions);
         bool hasValue = EndsWithExpression(d.Code);
-        var cellOptions = options.WithFilePath($"cell {number}");
+        bool declares = state == null || DeclaresState(code);
+        // A PDB (for "cell N, line L" in tracebacks) costs ~20 KB a cell for the process's life;
+        // a one-line cell that declares nothing has only line 1, so it goes without.
+        bool debugInfo = declares || code.AsSpan().Trim().ContainsAny('\n', '\r');
+        var cellOptions = options.WithFilePath($"cell {number}").WithEmitDebugInformation(debugInfo);
         using var route = ConsoleRouter.Route(sink);
         using var display = DisplayContext.Use(sink);
         Interrupt.Set(ct);
@@ -103,9 +136,14 @@ public sealed class ExecutionSession
                 Broken = true;
                 return Fail("CellTimeoutError", $"cell {number} did not stop within {limit.TotalSeconds:F0} s of its time-out", sw);
             }
-            state = await run;
+            var next = await run;
+            // Roslyn keeps every submission's compilation in the chain, and each new compilation
+            // costs memory in proportion to the chain's length. A cell that declares nothing
+            // (no variables, methods, types or usings) adds nothing later cells can see, so the
+            // chain keeps its old head: a kernel running `1 + 1` a thousand times stays flat.
+            if (declares) state = next;
             if (d.Time) sink.Stream("stdout", $"Wall time: {sw.Elapsed.TotalMilliseconds:F0} ms\n");
-            object? value = state.ReturnValue;
+            object? value = next.ReturnValue;
             return new CellResult(hasValue && value != null, value, null, sw.Elapsed);
         }
         catch (CompilationErrorException e)
@@ -138,6 +176,7 @@ public sealed class ExecutionSession
             var m = frame.GetMethod();
             string? file = frame.GetFileName() is { } f ? Path.GetFileName(f) : null;   // Roslyn roots "cell N" at the base directory
             if (file != null && file.StartsWith("cell ")) lines.Add($"   at {file}, line {frame.GetFileLineNumber()}");
+            else if (file == null && (m?.DeclaringType is { } st) && (st.Name.StartsWith("Submission#") || st.DeclaringType?.Name.StartsWith("Submission#") == true)) lines.Add($"   at cell {number}, line 1");   // one-line cells carry no PDB
             else if (m?.DeclaringType is { } t && !IsPlumbing(t)) lines.Add($"   at {t.FullName}.{m.Name}" + (file != null ? $" in {file}:line {frame.GetFileLineNumber()}" : ""));
         }
         if (ex.InnerException != null) lines.Add($" ---> {ex.InnerException.GetType().FullName}: {ex.InnerException.Message}");
@@ -148,6 +187,27 @@ public sealed class ExecutionSession
     static bool IsPlumbing(Type t)
         => t.Assembly == typeof(ExecutionSession).Assembly || t.Assembly.GetName().Name!.StartsWith("Microsoft.CodeAnalysis")
            || t.Namespace is "System.Runtime.ExceptionServices" or "System.Runtime.CompilerServices" or "System.Threading.Tasks" or "System.Threading";
+
+    /// <summary>True when later cells could see something this cell declares: top-level variables
+    /// (including out/pattern variables of top-level statements), local functions (which become
+    /// methods), types, usings, directives. Conservative: anything unsure counts as a declaration.</summary>
+    public static bool DeclaresState(string code)
+    {
+        var root = (CompilationUnitSyntax)CSharpSyntaxTree.ParseText(code, ParseOptions).GetRoot();
+        if (root.Usings.Count > 0 || root.Externs.Count > 0 || root.AttributeLists.Count > 0) return true;
+        if (root.ContainsDirectives) return true;
+        foreach (var member in root.Members)
+        {
+            if (member is not GlobalStatementSyntax g) return true;
+            if (g.Statement is LocalDeclarationStatementSyntax or LocalFunctionStatementSyntax) return true;
+            // Expression variables (out var x, is T x) in a top-level statement become fields too,
+            // unless they sit inside a nested block, lambda or local function.
+            bool exposed = g.Statement.DescendantNodes(n => n is not (BlockSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+                .Any(n => n is SingleVariableDesignationSyntax or ParenthesizedVariableDesignationSyntax);
+            if (exposed && g.Statement is not BlockSyntax) return true;
+        }
+        return false;
+    }
 
     /// <summary>True when the cell ends with an expression that has no semicolon (its value is the result).</summary>
     public static bool EndsWithExpression(string code)

@@ -1,0 +1,145 @@
+"""The C# kernel's own guarantees, checked through Jupyter's client library:
+forged or unsigned messages are never executed, interrupts stop a running cell within 1 s,
+memory stays flat over 1,000 executions, stdin and stop_on_error behave as ipykernel's."""
+import os
+import signal
+import tempfile
+import time
+import unittest
+import uuid
+
+from jupyter_client.manager import start_new_kernel
+from jupyter_client.session import Session
+
+KERNEL = os.environ.get("ATTEND_KERNEL_NAME", "attend-csharp")
+TIMEOUT = 30
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+class KernelBehaviour(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=120)
+        cls.pid = cls.km.provisioner.process.pid
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel()
+
+    def run_cell(self, code, **kw):
+        outputs = []
+        reply = self.kc.execute_interactive(code, timeout=TIMEOUT, output_hook=outputs.append, **kw)
+        return reply["content"], [m for m in outputs if m["msg_type"] not in ("status", "execute_input")]
+
+    def value(self, code):
+        content, outputs = self.run_cell(code)
+        self.assertEqual(content["status"], "ok", content)
+        results = [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(len(results), 1, outputs)
+        return results[0]
+
+    def test_forged_and_unsigned_requests_are_not_executed(self):
+        marker = os.path.join(tempfile.mkdtemp(), "executed")
+        code = f'System.IO.File.WriteAllText(@"{marker}", "x");'
+        for key in (b"not-the-key", b""):
+            forger = Session(key=key, username="mallory")
+            forger.send(self.kc.shell_channel.socket, forger.msg("execute_request", content={
+                "code": code, "silent": False, "store_history": True, "user_expressions": {},
+                "allow_stdin": False, "stop_on_error": True}))
+        # Shell requests are served in order: once this reply is back, the forged ones were seen.
+        self.assertEqual(self.value("40 + 2"), "42")
+        time.sleep(0.2)
+        self.assertFalse(os.path.exists(marker), "a forged execute_request was executed")
+
+    def interrupt_while_true(self, interrupt):
+        msg_id = self.kc.execute("while (true) { }")
+        time.sleep(1.0)   # let the loop start
+        started = time.monotonic()
+        interrupt()
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        elapsed = time.monotonic() - started
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertLess(elapsed, 1.0, f"interrupt took {elapsed:.2f} s")
+        self.assertEqual(self.value("1 + 1"), "2")   # the kernel stays usable
+
+    def test_interrupt_request_stops_a_running_cell_within_a_second(self):
+        self.interrupt_while_true(self.km.interrupt_kernel)   # interrupt_mode "message": control channel
+
+    def test_sigint_stops_a_running_cell_within_a_second(self):
+        self.interrupt_while_true(lambda: os.kill(self.pid, signal.SIGINT))
+
+    def test_state_carries_between_cells(self):
+        self.run_cell("var carried = 21;")
+        self.assertEqual(self.value("carried * 2"), "42")
+
+    def test_stdin_input_request(self):
+        def answer(msg):
+            self.assertEqual(msg["msg_type"], "input_request")
+            self.kc.input("typed text")
+        outputs = []
+        reply = self.kc.execute_interactive("var line = Console.ReadLine(); line.ToUpper()", timeout=TIMEOUT,
+                                            allow_stdin=True, stdin_hook=answer, output_hook=outputs.append)
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertIn("TYPED TEXT", [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"])
+
+    def test_input_without_stdin_is_an_error(self):
+        content, _ = self.run_cell("Console.ReadLine()", allow_stdin=False)
+        self.assertEqual(content["status"], "error")
+        self.assertIn("allow_stdin", content["evalue"])
+
+    def test_stop_on_error_aborts_queued_cells(self):
+        failing = self.kc.execute('throw new Exception("first");')
+        queued = self.kc.execute('Console.WriteLine("must not run");')
+        replies = {}
+        while len(replies) < 2:
+            r = self.kc.get_shell_msg(timeout=TIMEOUT)
+            replies[r["parent_header"]["msg_id"]] = r["content"]["status"]
+        self.assertEqual(replies[failing], "error")
+        self.assertEqual(replies[queued], "aborted")
+
+    def test_update_display_data(self):
+        content, outputs = self.run_cell('var h = display("first"); h.Update("second");')
+        self.assertEqual(content["status"], "ok")
+        kinds = [m["msg_type"] for m in outputs]
+        self.assertEqual(kinds, ["display_data", "update_display_data"])
+        self.assertEqual(outputs[0]["content"]["transient"]["display_id"], outputs[1]["content"]["transient"]["display_id"])
+
+    def test_compile_error_sends_exactly_one_error(self):
+        content, outputs = self.run_cell("int x = \"not an int\";")
+        self.assertEqual(content["status"], "error")
+        self.assertEqual([m["msg_type"] for m in outputs], ["error"])
+        self.assertIn("CS0029", outputs[0]["content"]["evalue"])
+
+    def test_memory_stays_flat_over_1000_executions(self):
+        for _ in range(100):
+            self.kc.execute_interactive("1 + 1", timeout=TIMEOUT, output_hook=lambda m: None)
+        before = rss_mb(self.pid)
+        for _ in range(1000):
+            self.kc.execute_interactive("1 + 1", timeout=TIMEOUT, output_hook=lambda m: None)
+        growth = rss_mb(self.pid) - before
+        print(f"\nkernel RSS growth over 1,000 executions: {growth:.1f} MB (from {before:.0f} MB)")
+        self.assertLess(growth, 50.0)
+
+
+class KernelLifecycle(unittest.TestCase):
+    def test_shutdown_request_ends_the_process(self):
+        km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=120)
+        process = km.provisioner.process
+        kc.stop_channels()
+        started = time.monotonic()
+        km.shutdown_kernel(now=False)   # shutdown_request on control, then wait for exit
+        self.assertIsNotNone(process.poll(), "kernel still running after shutdown")
+        self.assertLess(time.monotonic() - started, 5.0)
+
+
+if __name__ == "__main__":
+    unittest.main()

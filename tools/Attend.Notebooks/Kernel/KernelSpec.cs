@@ -1,0 +1,116 @@
+// Maps the kernel to a Jupyter kernelspec folder (kernel.json + logos) in Jupyter's data
+// directories: install, list and remove, as `jupyter kernelspec` does for other kernels.
+using System.Text.Json.Nodes;
+
+namespace Attend.Notebooks.Kernel;
+
+public sealed record InstalledKernel(string Name, string Directory, string DisplayName);
+
+public static class KernelSpec
+{
+    public const string DefaultName = "attend-csharp";
+    public const string DefaultDisplayName = "C# (Attend)";
+
+    /// <summary>The user's Jupyter data directory, as jupyter_core computes it.</summary>
+    public static string UserDataDir()
+    {
+        if (Environment.GetEnvironmentVariable("JUPYTER_DATA_DIR") is { Length: > 0 } d) return d;
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (OperatingSystem.IsWindows()) return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "jupyter");
+        if (OperatingSystem.IsMacOS()) return Path.Combine(home, "Library", "Jupyter");
+        string xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } x ? x : Path.Combine(home, ".local", "share");
+        return Path.Combine(xdg, "jupyter");
+    }
+
+    public static string KernelsDir(string? prefix) => Path.Combine(prefix != null ? Path.Combine(Path.GetFullPath(prefix), "share", "jupyter") : UserDataDir(), "kernels");
+
+    /// <summary>Every directory Jupyter looks in for kernels, highest priority first.</summary>
+    public static IEnumerable<string> SearchPath()
+    {
+        if (Environment.GetEnvironmentVariable("JUPYTER_PATH") is { Length: > 0 } jp)
+            foreach (var p in jp.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)) yield return Path.Combine(p, "kernels");
+        yield return KernelsDir(null);
+        if (OperatingSystem.IsWindows()) yield return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "jupyter", "kernels");
+        else { yield return "/usr/local/share/jupyter/kernels"; yield return "/usr/share/jupyter/kernels"; }
+    }
+
+    /// <summary>The command Jupyter runs: this engine's dll on the dotnet host, with the connection file.</summary>
+    public static JsonArray Argv()
+    {
+        string dll = typeof(KernelSpec).Assembly.Location;
+        return new JsonArray(DotnetHost(), dll, "kernel", "start", "{connection_file}");
+    }
+
+    static string DotnetHost()
+    {
+        string exe = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
+        if (Environment.ProcessPath is { } p && Path.GetFileName(p) == exe) return p;
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h)) return h;
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+            if (File.Exists(Path.Combine(dir, exe))) return Path.GetFullPath(Path.Combine(dir, exe));
+        throw new InvalidOperationException("cannot find the dotnet host on PATH; the kernelspec needs it to start the kernel");
+    }
+
+    public static string Install(string name, string displayName, string? prefix)
+    {
+        ValidateName(name);
+        string dir = Path.Combine(KernelsDir(prefix), name);
+        Directory.CreateDirectory(dir);
+        var spec = new JsonObject
+        {
+            ["argv"] = Argv(),
+            ["display_name"] = displayName,
+            ["language"] = KernelServer.LanguageName,
+            ["interrupt_mode"] = "message",
+            ["metadata"] = new JsonObject { ["debugger"] = false },
+        };
+        WriteAtomically(Path.Combine(dir, "kernel.json"), System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString(new() { WriteIndented = true }) + "\n"));
+        foreach (var logo in new[] { "logo-32x32.png", "logo-64x64.png" })
+        {
+            using var s = typeof(KernelSpec).Assembly.GetManifestResourceStream(logo) ?? throw new InvalidOperationException($"{logo} is not embedded in the engine");
+            using var m = new MemoryStream();
+            s.CopyTo(m);
+            WriteAtomically(Path.Combine(dir, logo), m.ToArray());
+        }
+        return dir;
+    }
+
+    public static List<InstalledKernel> List()
+    {
+        var found = new Dictionary<string, InstalledKernel>();
+        foreach (var kernels in SearchPath().Where(Directory.Exists))
+            foreach (var dir in Directory.GetDirectories(kernels).Order())
+            {
+                string name = Path.GetFileName(dir), json = Path.Combine(dir, "kernel.json");
+                if (found.ContainsKey(name) || !File.Exists(json)) continue;   // earlier directories shadow later ones, as in Jupyter
+                string display;
+                try { display = JsonNode.Parse(File.ReadAllText(json))?["display_name"]?.GetValue<string>() ?? name; }
+                catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException) { display = $"(unreadable kernel.json: {e.Message})"; }
+                found[name] = new InstalledKernel(name, dir, display);
+            }
+        return found.Values.ToList();
+    }
+
+    public static string Remove(string name, string? prefix)
+    {
+        ValidateName(name);
+        string dir = Path.Combine(KernelsDir(prefix), name);
+        if (!File.Exists(Path.Combine(dir, "kernel.json"))) throw new DirectoryNotFoundException($"no kernel named {name} in {KernelsDir(prefix)}");
+        Directory.Delete(dir, recursive: true);
+        return dir;
+    }
+
+    /// <summary>Jupyter's rule for kernel names: letters, digits, '.', '_', '-'.</summary>
+    static void ValidateName(string name)
+    {
+        if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+            throw new ArgumentException($"kernel name \"{name}\" may contain only ASCII letters, digits, '.', '_' and '-'");
+    }
+
+    static void WriteAtomically(string path, byte[] bytes)
+    {
+        string tmp = path + ".tmp-" + Environment.ProcessId;
+        File.WriteAllBytes(tmp, bytes);
+        File.Move(tmp, path, overwrite: true);
+    }
+}
