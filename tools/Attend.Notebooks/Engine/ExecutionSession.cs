@@ -65,7 +65,9 @@ public sealed class ExecutionSession
     static MetadataReference WithDocs(string path)
     {
         string xml = Path.ChangeExtension(path, ".xml");
-        if (!File.Exists(xml) && ReferencePackDirectory() is { } pack) xml = Path.Combine(pack, Path.GetFileNameWithoutExtension(path) + ".xml");
+        string name = Path.GetFileNameWithoutExtension(path);
+        // CoreLib's public types are documented under the reference assembly that exposes them.
+        if (!File.Exists(xml) && ReferencePackDirectory() is { } pack) xml = Path.Combine(pack, (name == "System.Private.CoreLib" ? "System.Runtime" : name) + ".xml");
         return MetadataReference.CreateFromFile(path, documentation: File.Exists(xml) ? new XmlDocs(xml) : null);
     }
 

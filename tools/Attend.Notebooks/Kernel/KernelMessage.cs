@@ -76,7 +76,10 @@ public sealed class KernelMessage
         return message;
     }
 
-    static byte[] Utf8(JsonObject o) => Encoding.UTF8.GetBytes(o.ToJsonString());
+    // Relaxed escaping: code and HTML travel as written (the default encoder turns + and < into \u escapes).
+    static readonly System.Text.Json.JsonSerializerOptions Wire = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    static byte[] Utf8(JsonObject o) => Encoding.UTF8.GetBytes(o.ToJsonString(Wire));
 
     static JsonObject Object(byte[] frame, string part)
     {

@@ -62,6 +62,9 @@ public sealed class Notebook
             ["metadata"] = new JsonObject { ["tags"] = new JsonArray(tags.Select(t => (JsonNode)t).ToArray()) },
             ["outputs"] = new JsonArray(), ["source"] = Cell.SplitLines(source),
         };
+        // nbformat 4.5 requires a unique id on every cell.
+        if ((Root["nbformat"]?.GetValue<int>() ?? 4) > 4 || (Root["nbformat_minor"]?.GetValue<int>() ?? 0) >= 5)
+            cell["id"] = tags.FirstOrDefault() is { } tag && Cells.All(c => c.Json["id"]?.GetValue<string>() != tag) ? tag : Guid.NewGuid().ToString("N")[..16];
         var cells = (JsonArray)Root["cells"]!;
         cells.Insert(index + 1, cell);
         var c = new Cell(cell, File, index + 1);
@@ -104,7 +107,7 @@ public sealed class Notebook
         var root = new JsonObject
         {
             ["cells"] = cells,
-            ["metadata"] = new JsonObject { ["kernelspec"] = new JsonObject { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = ".net-csharp" } },
+            ["metadata"] = new JsonObject { ["kernelspec"] = new JsonObject { ["display_name"] = Kernel.KernelSpec.DefaultDisplayName, ["language"] = "C#", ["name"] = Kernel.KernelSpec.DefaultName } },
             ["nbformat"] = 4, ["nbformat_minor"] = 5,
         };
         return new Notebook(root, file);

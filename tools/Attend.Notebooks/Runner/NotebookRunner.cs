@@ -24,11 +24,7 @@ public static class NotebookRunner
         var sw = Stopwatch.StartNew();
         string full = Path.GetFullPath(path);
         var nb = Notebook.Load(full);
-        var parameters = new Dictionary<string, string>();
-        if (o.Quick && nb.Metadata["attend"]?[QuickParametersKey] is JsonObject quick)
-            foreach (var (k, v) in quick) parameters[k] = v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v!.ToJsonString();
-        foreach (var (k, v) in o.Parameters) parameters[k] = v;
-        Parameters.Inject(nb, parameters);
+        var parameters = Parameterize(nb, o);
 
         string figures = Path.GetFullPath(o.FiguresDir ?? (o.InPlace ? Path.Combine(Path.GetDirectoryName(full)!, "..", "figures") : Path.Combine(o.OutDir, "figures")));
         Directory.CreateDirectory(figures);
@@ -78,6 +74,30 @@ public static class NotebookRunner
         nb.Save(target);
         var newFigures = Snapshot(figures).Where(kv => !figuresBefore.TryGetValue(kv.Key, out var t) || t != kv.Value).Select(kv => kv.Key).Order().ToList();
         return new NotebookRun(full, target, failed == null, sw.Elapsed, cellsRun, failed, firstError, newFigures, parameters);
+    }
+
+    /// <summary>Applies the quick parameters (with --quick) and the overrides as an injected-parameters cell.</summary>
+    public static Dictionary<string, string> Parameterize(Notebook nb, RunOptions o)
+    {
+        var parameters = new Dictionary<string, string>();
+        if (o.Quick && nb.Metadata["attend"]?[QuickParametersKey] is JsonObject quick)
+            foreach (var (k, v) in quick) parameters[k] = v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v!.ToJsonString();
+        foreach (var (k, v) in o.Parameters) parameters[k] = v;
+        Parameters.Inject(nb, parameters);
+        return parameters;
+    }
+
+    /// <summary>Writes the parameterised notebook without running it (papermill's --prepare-only),
+    /// for another client to execute, e.g. nbconvert with the Jupyter kernel.</summary>
+    public static string Prepare(string path, RunOptions o)
+    {
+        var nb = Notebook.Load(Path.GetFullPath(path));
+        Parameterize(nb, o);
+        string target = Path.Combine(Path.GetFullPath(o.OutDir), Path.GetFileNameWithoutExtension(path) + ".ipynb");
+        if (target == Path.GetFullPath(path)) throw new IOException($"--prepare-only would overwrite {path}; choose another --out");
+        Directory.CreateDirectory(o.OutDir);
+        nb.Save(target);
+        return target;
     }
 
     static void Record(Cell cell, OutputCollector outputs, CellError? error, int? executionCount)

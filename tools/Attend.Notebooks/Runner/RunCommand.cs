@@ -17,8 +17,9 @@ public static class RunCommand
         var timeout = new Option<double?>("--cell-timeout") { Description = "Seconds a cell may run before it is interrupted" };
         var cont = new Option<bool>("--continue-on-error") { Description = "Keep running later cells after a failing cell" };
         var report = new Option<string?>("--report") { Description = "Report path (default: <out>/report.md, or notebooks/report.md with --in-place)" };
+        var prepare = new Option<bool>("--prepare-only") { Description = "Only write the parameterised notebooks to --out, without running them (e.g. for nbconvert with the kernel)" };
         var cmd = new Command("run", "Execute notebooks headless and write executed copies, figures and a report.")
-            { notebooks, outDir, inPlace, param, quick, timeout, cont, report };
+            { notebooks, outDir, inPlace, param, quick, timeout, cont, report, prepare };
         cmd.SetAction(async (parse, ct) =>
         {
             List<string> files;
@@ -41,6 +42,17 @@ public static class RunCommand
             }
             double? seconds = parse.GetValue(timeout);
             var options = new RunOptions(parse.GetValue(outDir)!, inplace, overrides, isQuick, seconds is > 0 ? TimeSpan.FromSeconds(seconds.Value) : null, parse.GetValue(cont));
+            if (parse.GetValue(prepare))
+            {
+                if (inplace) { AnsiConsole.MarkupLine("[red]error:[/] --prepare-only writes to --out, not --in-place"); return 2; }
+                try { foreach (var f in files) AnsiConsole.WriteLine($"prepared {NotebookRunner.Prepare(f, options)}"); }
+                catch (Exception e) when (e is NotebookFormatException or IOException)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+                    return 1;
+                }
+                return 0;
+            }
             var runs = new List<NotebookRun>();
             foreach (var f in files)
             {

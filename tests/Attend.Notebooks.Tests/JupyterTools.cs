@@ -1,0 +1,64 @@
+using System.Diagnostics;
+
+namespace Attend.Notebooks.Tests;
+
+/// <summary>Jupyter's own Python tools (jupyter_kernel_test, nbconvert, nbclient, jupyter_client),
+/// with the kernelspec installed under a temporary prefix that JUPYTER_PATH points at.
+/// Debian packages them; on a Debian machine where they are missing and we are root, they are
+/// installed with apt-get (what .ci/run does), so the README's test command bootstraps itself.</summary>
+public sealed class JupyterTools : IDisposable
+{
+    public static readonly string[] DebianPackages = { "python3-jupyter-kernel-test", "jupyter-nbconvert", "python3-nbclient", "python3-ipykernel" };
+    const string Probe = "import jupyter_kernel_test, jupyter_client, nbconvert, nbclient";
+
+    public string Python { get; }
+    public string Prefix { get; } = Directory.CreateTempSubdirectory("attend-kernelspec-").FullName;
+    public string Repo { get; } = RunnerTests.FindRepo();
+    public string Engine { get; } = typeof(Runner.RunCommand).Assembly.Location;
+
+    public JupyterTools()
+    {
+        Python = FindPython() ?? Bootstrap() ?? throw new InvalidOperationException(
+            $"Jupyter's Python tools are missing: install Debian's {string.Join(" ", DebianPackages)} (as .ci/run does)");
+        var install = Run("dotnet", new[] { Engine, "kernel", "install", "--prefix", Prefix }, Repo, TimeSpan.FromMinutes(1));
+        if (install.ExitCode != 0) throw new InvalidOperationException($"kernel install failed:\n{install.Output}");
+    }
+
+    static string? FindPython()
+        => new[] { "/usr/bin/python3", "python3" }.FirstOrDefault(p => { try { return Run(p, new[] { "-c", Probe }, ".", TimeSpan.FromMinutes(1)).ExitCode == 0; } catch (System.ComponentModel.Win32Exception) { return false; } });
+
+    static string? Bootstrap()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/apt-get") || Environment.UserName != "root") return null;
+        var r = Run("/usr/bin/apt-get", new[] { "install", "-y", "-q", "--no-install-recommends" }.Concat(DebianPackages).ToArray(), ".", TimeSpan.FromMinutes(10),
+            new() { ["DEBIAN_FRONTEND"] = "noninteractive" });
+        return r.ExitCode == 0 ? FindPython() : null;
+    }
+
+    /// <summary>Environment for Jupyter clients: our kernelspec first on JUPYTER_PATH.</summary>
+    public Dictionary<string, string> Env(string? figures = null)
+    {
+        var env = new Dictionary<string, string> { ["JUPYTER_PATH"] = Path.Combine(Prefix, "share", "jupyter"), ["PYTHONDONTWRITEBYTECODE"] = "1" };
+        if (figures != null) env["ATTEND_FIGURES"] = figures;
+        return env;
+    }
+
+    public sealed record Result(int ExitCode, string Output);
+
+    public static Result Run(string file, string[] args, string cwd, TimeSpan timeout, Dictionary<string, string>? env = null)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = cwd };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in env ?? new()) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        var output = new System.Text.StringBuilder();
+        p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
+        p.BeginOutputReadLine(); p.BeginErrorReadLine();
+        if (!p.WaitForExit(timeout)) { p.Kill(entireProcessTree: true); return new Result(124, output + $"\n(killed after {timeout.TotalSeconds:F0} s)"); }
+        p.WaitForExit();
+        lock (output) return new Result(p.ExitCode, output.ToString());
+    }
+
+    public void Dispose() { try { Directory.Delete(Prefix, true); } catch (IOException) { } }
+}
