@@ -1,0 +1,32 @@
+// Kernel suite: installs the kernelspec under a temporary prefix and runs bench/kernel/bench_kernel.py
+// (jupyter_client driving our kernel and Debian's ipykernel in the same run).
+using System.Diagnostics;
+
+namespace Attend.Bench;
+
+static class KernelBench
+{
+    public static int Run(int repeats)
+    {
+        string repo = FindRepo();
+        string prefix = Directory.CreateTempSubdirectory("attend-bench-kernelspec-").FullName;
+        try
+        {
+            Attend.Notebooks.Kernel.KernelSpec.Install(Attend.Notebooks.Kernel.KernelSpec.DefaultName, "C# (bench)", prefix);
+            var psi = new ProcessStartInfo("/usr/bin/python3") { WorkingDirectory = repo };
+            foreach (var a in new[] { "bench/kernel/bench_kernel.py", "--starts", Math.Min(repeats, 10).ToString(), "--executions", "100" }) psi.ArgumentList.Add(a);
+            psi.Environment["JUPYTER_PATH"] = Path.Combine(prefix, "share", "jupyter");
+            using var p = Process.Start(psi)!;
+            p.WaitForExit();
+            return p.ExitCode;
+        }
+        finally { Directory.Delete(prefix, true); }
+    }
+
+    static string FindRepo()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "AttentionNotebooks.slnx"))) return d.FullName;
+        throw new DirectoryNotFoundException("cannot find the repository root (AttentionNotebooks.slnx) above " + AppContext.BaseDirectory);
+    }
+}
