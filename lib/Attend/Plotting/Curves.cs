@@ -1,0 +1,26 @@
+// Maps named series (epoch → value) to a line chart figure: learning curves of the
+// notebooks' experiments, drawn with ScottPlot.
+namespace Attend.Plotting;
+
+public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y);
+
+public static class Curves
+{
+    public static Figure Render(string title, string xLabel, string yLabel, IReadOnlyList<Series> series, int width = 640, int height = 400)
+    {
+        if (series.Count == 0) throw new ArgumentException("at least one series is needed");
+        foreach (var s in series)
+            if (s.X.Count != s.Y.Count || s.X.Count == 0) throw new ArgumentException($"series '{s.Name}': {s.X.Count} x values and {s.Y.Count} y values");
+        var plot = new ScottPlot.Plot();
+        foreach (var s in series)
+        {
+            var line = plot.Add.Scatter(s.X.ToArray(), s.Y.ToArray());
+            line.LegendText = s.Name;
+        }
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        plot.ShowLegend();
+        return new Figure(plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png), width, height);
+    }
+}
