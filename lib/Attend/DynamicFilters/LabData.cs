@@ -31,7 +31,8 @@ public static class LabData
     public static ImageSet AsRgb32(ImageSet gray)
     {
         Shapes.Require(gray.Images, "grey images", -1, 1, 28, 28);
-        var images = F.pad(gray.Images, new long[] { 2, 2, 2, 2 }).expand(-1, 3, -1, -1).contiguous();
+        // A view repeating the one grey channel: batches are copied out with index_select, so the set stays at one channel in memory.
+        var images = F.pad(gray.Images, new long[] { 2, 2, 2, 2 }).expand(-1, 3, -1, -1);
         return new ImageSet(images, gray.Labels, $"{gray.Description}; {FallbackNote}");
     }
 
