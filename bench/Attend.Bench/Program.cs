@@ -1,4 +1,4 @@
-// Entry point: dotnet run -c Release --project bench/Attend.Bench -- [foundation] [engine] [kernel] [--repeats N]
+// Entry point: dotnet run -c Release --project bench/Attend.Bench -- [foundation] [engine] [kernel] [lab] [--repeats N]
 using Attend.Bench;
 
 if (args is ["noop"]) return 0;   // the plain program the engine's cold start is compared with
@@ -8,7 +8,7 @@ var suites = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] == "--repeats" && i + 1 < args.Length && int.TryParse(args[++i], out int r) && r > 0) repeats = r;
-    else if (args[i].StartsWith("--")) { Console.Error.WriteLine($"unknown option {args[i]}; usage: [foundation] [engine] [kernel] [--repeats N]"); return 2; }
+    else if (args[i].StartsWith("--")) { Console.Error.WriteLine($"unknown option {args[i]}; usage: [foundation] [engine] [kernel] [lab] [--repeats N]"); return 2; }
     else suites.Add(args[i]);
 }
 if (suites.Count == 0) suites.Add("foundation");
@@ -20,7 +20,8 @@ foreach (var s in suites)
         case "foundation": FoundationBench.Run(repeats); break;
         case "engine": await EngineBench.Run(repeats); break;
         case "kernel": if (KernelBench.Run(repeats) != 0) return 1; break;
-        default: Console.Error.WriteLine($"unknown suite '{s}'; known: foundation, engine, kernel"); return 2;
+        case "lab": LabBench.Run(repeats); break;
+        default: Console.Error.WriteLine($"unknown suite '{s}'; known: foundation, engine, kernel, lab"); return 2;
     }
 }
 return 0;

@@ -65,6 +65,9 @@ public sealed class DynamicFilterNet : Module<Tensor, Tensor>
         return response.MoveToOuterDisposeScope();
     }
 
+    /// <summary>One class's score from its flattened response map [B, h·w] → [B, 1].</summary>
+    public Tensor ScoreOf(Tensor flatResponse) => score_predictor.call(flatResponse);
+
     public override Tensor forward(Tensor images)
     {
         using var scope = NewDisposeScope();
