@@ -24,6 +24,7 @@ public sealed class DynamicFilterNet : Module<Tensor, Tensor>
 
     public FilterPath Path { get; }
 
+    /// <param name="path">where the ten filters come from: generated (dynamic) or trained directly (static).</param>
     /// <param name="responseSide">side of the backbone's feature map (8 for 32×32 input): the score predictor reads side² values.</param>
     public DynamicFilterNet(FilterPath path, int responseSide = 8) : base(nameof(DynamicFilterNet))
     {

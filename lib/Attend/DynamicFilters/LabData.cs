@@ -14,6 +14,7 @@ public static class LabData
     public const string FallbackNote = "FALLBACK: Fashion-MNIST padded to 32×32×3 (CIFAR-10 not available)";
 
     /// <param name="cifarFolder">a folder with CIFAR-10's data_batch_1…5.bin and test_batch.bin; default: the data store's cifar-10 folder.</param>
+    /// <param name="store">the data store Fashion-MNIST comes from (default: <see cref="DatasetStore.Default"/>).</param>
     public static LabDataset Load(string? cifarFolder = null, DatasetStore? store = null)
     {
         store ??= DatasetStore.Default();
