@@ -12,7 +12,12 @@ using static TorchSharp.torch;
 
 namespace Attend.DynamicFilters;
 
-public sealed record LabSettings(int Epochs = 8, int BatchSize = 128, double LearningRate = 1e-3, long Seed = 0, bool Augment = true, bool FreezeBackbone = false);
+/// <param name="CosineSchedule">learning rate follows a half cosine from LearningRate (first epoch) towards 0 over Epochs.</param>
+public sealed record LabSettings(int Epochs = 8, int BatchSize = 128, double LearningRate = 1e-3, long Seed = 0, bool Augment = true, bool FreezeBackbone = false, bool CosineSchedule = true)
+{
+    /// <summary>The learning rate of <paramref name="epoch"/> (1-based): a function of the epoch alone, so resuming needs no scheduler state.</summary>
+    public double LearningRateAt(int epoch) => CosineSchedule ? LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / Epochs)) : LearningRate;
+}
 
 public sealed record LabEpoch(int Epoch, double TrainLoss, double TrainAccuracy, double TestAccuracy, TimeSpan Elapsed, double ResidentMb, bool Saved);
 
@@ -40,6 +45,7 @@ public static class LabTraining
             model.train();
             if (s.FreezeBackbone) model.backbone.eval();
             using var g = new Generator((ulong)(s.Seed * 1_000_003 + epoch));
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = s.LearningRateAt(epoch);
             double lossSum = 0; long correct = 0, seen = 0;
             using (var order = randperm(data.Train.Count, generator: g))
                 for (long start = 0; start < data.Train.Count; start += s.BatchSize)

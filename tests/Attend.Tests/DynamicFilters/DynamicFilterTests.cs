@@ -128,6 +128,17 @@ public class DynamicFilterTests
     }
 
     [Fact]
+    public void Cosine_learning_rate_starts_at_the_base_rate_and_decays_towards_zero()
+    {
+        var s = new LabSettings(Epochs: 10, LearningRate: 1e-3);
+        Assert.Equal(1e-3, s.LearningRateAt(1), 12);
+        Assert.Equal(0.5e-3, s.LearningRateAt(6), 12);
+        var rates = Enumerable.Range(1, 10).Select(s.LearningRateAt).ToList();
+        Assert.True(rates.Zip(rates.Skip(1)).All(p => p.Second < p.First) && rates[^1] > 0);
+        Assert.Equal(1e-3, (s with { CosineSchedule = false }).LearningRateAt(9));
+    }
+
+    [Fact]
     public void Checkpoints_round_trip_and_a_corrupt_one_is_refused()
     {
         using var dir = new TempDir();
