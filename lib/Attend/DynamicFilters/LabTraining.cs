@@ -82,17 +82,5 @@ public static class LabTraining
     public static CheckpointInfo Resume(string checkpointPath, DynamicFilterNet model, OptimizerHelper optimizer) => Checkpoint.Load(checkpointPath, model, optimizer);
 
     public static double Accuracy(nn.Module<Tensor, Tensor> model, ImageSet set, Device? device = null, int batchSize = 500)
-    {
-        device ??= CPU;
-        model.eval();
-        long correct = 0;
-        using (no_grad())
-            for (long start = 0; start < set.Count; start += batchSize)
-            {
-                using var scope = NewDisposeScope();
-                long n = Math.Min(batchSize, set.Count - start);
-                correct += model.call(set.Images.narrow(0, start, n).to(device)).argmax(1).cpu().eq(set.Labels.narrow(0, start, n)).sum().item<long>();
-            }
-        return (double)correct / set.Count;
-    }
+        => Nn.Evaluation.Accuracy(model, set, device, batchSize);
 }

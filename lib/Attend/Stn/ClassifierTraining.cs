@@ -54,18 +54,5 @@ public static class ClassifierTraining
 
     /// <summary>Fraction of <paramref name="test"/> misclassified (eval mode, no gradients).</summary>
     public static double TestError(Module<Tensor, Tensor> model, ImageSet test, Device? device = null, int batchSize = 500)
-    {
-        device ??= CPU;
-        model.eval();
-        long wrong = 0;
-        using (no_grad())
-            for (long start = 0; start < test.Count; start += batchSize)
-            {
-                using var scope = NewDisposeScope();
-                long n = Math.Min(batchSize, test.Count - start);
-                var predicted = model.call(test.Images.narrow(0, start, n).to(device)).argmax(1).cpu();
-                wrong += predicted.ne(test.Labels.narrow(0, start, n)).sum().item<long>();
-            }
-        return (double)wrong / test.Count;
-    }
+        => 1 - Nn.Evaluation.Accuracy(model, test, device, batchSize);
 }
