@@ -45,7 +45,7 @@ static class LabBench
         var scores = new List<Tensor>();
         for (int k = 0; k < DynamicFilterNet.Classes; k++)
         {
-            var response = nn.functional.conv2d(v, filters[k].view(1, 64, 1, 1)) * 8.0;
+            var response = nn.functional.conv2d(v, filters[k].view(1, ResNet18Stem.Channels, 1, 1)) * Math.Sqrt(ResNet18Stem.Channels);
             scores.Add(net.ScoreOf(response.flatten(1)));
         }
         return cat(scores.ToArray(), 1);

@@ -14,6 +14,16 @@ public sealed class ImageSet(Tensor images, Tensor labels, string description) :
     /// <summary>The images of one class, [n, C, H, W].</summary>
     public Tensor OfClass(long label) => Images.index(Labels.eq(label));
 
+    /// <summary>A random subset of <paramref name="count"/> images drawn with <paramref name="seed"/>; the whole set
+    /// when count ≤ 0 or ≥ Count. Random, not the first n: the stored sets are ordered by class.</summary>
+    public ImageSet RandomSubset(int count, ulong seed)
+    {
+        if (count <= 0 || count >= Count) return this;
+        using var g = new Generator(seed);
+        using var pick = randperm(Count, generator: g).narrow(0, 0, count);
+        return new ImageSet(Images.index_select(0, pick), Labels.index_select(0, pick), Description + $" (random {count})");
+    }
+
     public void Dispose() { Images.Dispose(); Labels.Dispose(); }
     public override string ToString() => $"{Description}: {Count} images {string.Join("×", Images.shape.Skip(1))}";
 }
