@@ -8,7 +8,7 @@ public class JupyterKernelTests(JupyterTools jupyter) : IClassFixture<JupyterToo
 {
     void Unittest(string file)
     {
-        var r = JupyterTools.Run(jupyter.Python, new[] { "-m", "unittest", "-v", file }, jupyter.Repo, TimeSpan.FromMinutes(8), jupyter.Env());
+        var r = ChildProcess.Run(jupyter.Python, new[] { "-m", "unittest", "-v", file }, jupyter.Repo, TimeSpan.FromMinutes(8), jupyter.Env());
         Assert.True(r.ExitCode == 0, $"{file} failed (exit {r.ExitCode}):\n{r.Output}");
         Assert.Contains("\nOK", r.Output);
     }
@@ -28,12 +28,12 @@ public class JupyterKernelTests(JupyterTools jupyter) : IClassFixture<JupyterToo
         string staging = Path.Combine(jupyter.Repo, "out");
         using var executed = new TempDir();
         var notebooks = Directory.GetFiles(Path.Combine(jupyter.Repo, "notebooks"), "*.ipynb").Order().ToList();
-        var prep = JupyterTools.Run("dotnet", new[] { jupyter.Engine, "run", "notebooks", "--quick", "--prepare-only", "--out", staging }, jupyter.Repo, TimeSpan.FromMinutes(2));
+        var prep = ChildProcess.Run("dotnet", new[] { jupyter.Engine, "run", "notebooks", "--quick", "--prepare-only", "--out", staging }, jupyter.Repo, TimeSpan.FromMinutes(2));
         Assert.True(prep.ExitCode == 0, prep.Output);
         var inputs = notebooks.Select(n => Path.Combine(staging, Path.GetFileName(n))).ToArray();
         var args = new[] { "-m", "nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=attend-csharp",
                            "--ExecutePreprocessor.timeout=900", "--output-dir", executed.Path }.Concat(inputs).ToArray();
-        var r = JupyterTools.Run(jupyter.Python, args, jupyter.Repo, TimeSpan.FromMinutes(30), jupyter.Env(Path.Combine(executed.Path, "figures")));
+        var r = ChildProcess.Run(jupyter.Python, args, jupyter.Repo, TimeSpan.FromMinutes(30), jupyter.Env(Path.Combine(executed.Path, "figures")));
         Assert.True(r.ExitCode == 0, $"nbconvert failed (exit {r.ExitCode}):\n{r.Output}");
         foreach (var n in notebooks)
         {

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Attend.Notebooks.Tests;
 
 /// <summary>Jupyter's own Python tools (jupyter_kernel_test, nbconvert, nbclient, jupyter_client),
@@ -20,17 +18,17 @@ public sealed class JupyterTools : IDisposable
     {
         Python = FindPython() ?? Bootstrap() ?? throw new InvalidOperationException(
             $"Jupyter's Python tools are missing: install Debian's {string.Join(" ", DebianPackages)} (as .ci/run does)");
-        var install = Run("dotnet", new[] { Engine, "kernel", "install", "--prefix", Prefix }, Repo, TimeSpan.FromMinutes(1));
+        var install = ChildProcess.Run("dotnet", new[] { Engine, "kernel", "install", "--prefix", Prefix }, Repo, TimeSpan.FromMinutes(1));
         if (install.ExitCode != 0) throw new InvalidOperationException($"kernel install failed:\n{install.Output}");
     }
 
     static string? FindPython()
-        => new[] { "/usr/bin/python3", "python3" }.FirstOrDefault(p => { try { return Run(p, new[] { "-c", Probe }, ".", TimeSpan.FromMinutes(1)).ExitCode == 0; } catch (System.ComponentModel.Win32Exception) { return false; } });
+        => new[] { "/usr/bin/python3", "python3" }.FirstOrDefault(p => { try { return ChildProcess.Run(p, new[] { "-c", Probe }, ".", TimeSpan.FromMinutes(1)).ExitCode == 0; } catch (System.ComponentModel.Win32Exception) { return false; } });
 
     static string? Bootstrap()
     {
         if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/apt-get") || Environment.UserName != "root") return null;
-        var r = Run("/usr/bin/apt-get", new[] { "install", "-y", "-q", "--no-install-recommends" }.Concat(DebianPackages).ToArray(), ".", TimeSpan.FromMinutes(10),
+        var r = ChildProcess.Run("/usr/bin/apt-get", new[] { "install", "-y", "-q", "--no-install-recommends" }.Concat(DebianPackages).ToArray(), ".", TimeSpan.FromMinutes(10),
             new() { ["DEBIAN_FRONTEND"] = "noninteractive" });
         return r.ExitCode == 0 ? FindPython() : null;
     }
@@ -41,23 +39,6 @@ public sealed class JupyterTools : IDisposable
         var env = new Dictionary<string, string> { ["JUPYTER_PATH"] = Path.Combine(Prefix, "share", "jupyter"), ["PYTHONDONTWRITEBYTECODE"] = "1" };
         if (figures != null) env["ATTEND_FIGURES"] = figures;
         return env;
-    }
-
-    public sealed record Result(int ExitCode, string Output);
-
-    public static Result Run(string file, string[] args, string cwd, TimeSpan timeout, Dictionary<string, string>? env = null)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = cwd };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in env ?? new()) psi.Environment[k] = v;
-        using var p = Process.Start(psi)!;
-        var output = new System.Text.StringBuilder();
-        p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
-        p.BeginOutputReadLine(); p.BeginErrorReadLine();
-        if (!p.WaitForExit(timeout)) { p.Kill(entireProcessTree: true); return new Result(124, output + $"\n(killed after {timeout.TotalSeconds:F0} s)"); }
-        p.WaitForExit();
-        lock (output) return new Result(p.ExitCode, output.ToString());
     }
 
     public void Dispose() { try { Directory.Delete(Prefix, true); } catch (IOException) { } }

@@ -143,8 +143,8 @@ public class SessionTests
     [Fact]
     public void Completeness_check_follows_roslyn()
     {
-        Assert.True(ExecutionSession.IsComplete("var x = 1;"));
-        Assert.False(ExecutionSession.IsComplete("if (x) {"));
+        Assert.Equal("complete", Kernel.CodeIntelligence.IsComplete("var x = 1;").Status);
+        Assert.Equal("incomplete", Kernel.CodeIntelligence.IsComplete("if (x) {").Status);
         Assert.True(ExecutionSession.EndsWithExpression("var a = 1;\na + 1"));
         Assert.False(ExecutionSession.EndsWithExpression("var a = 1;"));
     }

@@ -118,9 +118,10 @@ public sealed class ExecutionSession
         }
         if (string.IsNullOrWhiteSpace(d.Code)) return new CellResult(false, null, null, sw.Elapsed);
 
-        string code = LoopInterrupts.Rewrite(d.Code, ParseOptions);
-        bool hasValue = EndsWithExpression(d.Code);
-        bool declares = state == null || DeclaresState(code);
+        var root = (CompilationUnitSyntax)CSharpSyntaxTree.ParseText(d.Code, ParseOptions).GetRoot();
+        string code = LoopInterrupts.Rewrite(root);
+        bool hasValue = EndsWithExpression(root);
+        bool declares = state == null || DeclaresState(root);
         // A PDB (for "cell N, line L" in tracebacks) costs ~20 KB a cell for the process's life;
         // a one-line cell that declares nothing has only line 1, so it goes without.
         bool debugInfo = declares || code.AsSpan().Trim().ContainsAny('\n', '\r');
@@ -193,9 +194,10 @@ public sealed class ExecutionSession
     /// <summary>True when later cells could see something this cell declares: top-level variables
     /// (including out/pattern variables of top-level statements), local functions (which become
     /// methods), types, usings, directives. Conservative: anything unsure counts as a declaration.</summary>
-    public static bool DeclaresState(string code)
+    public static bool DeclaresState(string code) => DeclaresState(Parse(code));
+
+    static bool DeclaresState(CompilationUnitSyntax root)
     {
-        var root = (CompilationUnitSyntax)CSharpSyntaxTree.ParseText(code, ParseOptions).GetRoot();
         if (root.Usings.Count > 0 || root.Externs.Count > 0 || root.AttributeLists.Count > 0) return true;
         if (root.ContainsDirectives) return true;
         foreach (var member in root.Members)
@@ -212,12 +214,10 @@ public sealed class ExecutionSession
     }
 
     /// <summary>True when the cell ends with an expression that has no semicolon (its value is the result).</summary>
-    public static bool EndsWithExpression(string code)
-    {
-        var root = (CompilationUnitSyntax)CSharpSyntaxTree.ParseText(code, ParseOptions).GetRoot();
-        return root.Members.LastOrDefault() is GlobalStatementSyntax { Statement: ExpressionStatementSyntax es } && es.SemicolonToken.IsMissing;
-    }
+    public static bool EndsWithExpression(string code) => EndsWithExpression(Parse(code));
 
-    /// <summary>Whether the code is a complete submission (for a kernel's is_complete).</summary>
-    public static bool IsComplete(string code) => SyntaxFactory.IsCompleteSubmission(CSharpSyntaxTree.ParseText(code, ParseOptions));
+    static bool EndsWithExpression(CompilationUnitSyntax root)
+        => root.Members.LastOrDefault() is GlobalStatementSyntax { Statement: ExpressionStatementSyntax es } && es.SemicolonToken.IsMissing;
+
+    static CompilationUnitSyntax Parse(string code) => (CompilationUnitSyntax)CSharpSyntaxTree.ParseText(code, ParseOptions).GetRoot();
 }

@@ -10,11 +10,10 @@ public sealed class LoopInterrupts : CSharpSyntaxRewriter
 {
     static readonly StatementSyntax CheckStatement = SyntaxFactory.ParseStatement("global::Attend.Notebooks.Engine.Interrupt.Check();");
 
-    public static string Rewrite(string code, CSharpParseOptions options)
+    public static string Rewrite(SyntaxNode root)
     {
-        var tree = CSharpSyntaxTree.ParseText(code, options);
-        if (tree.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)) return code;   // let the compiler report it
-        return new LoopInterrupts().Visit(tree.GetRoot()).ToFullString();
+        if (root.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)) return root.ToFullString();   // let the compiler report it
+        return new LoopInterrupts().Visit(root).ToFullString();
     }
 
     static StatementSyntax Inject(StatementSyntax body) => body is BlockSyntax block

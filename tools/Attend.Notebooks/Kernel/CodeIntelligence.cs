@@ -29,14 +29,13 @@ public sealed class CodeIntelligence(ExecutionSession session)
         string prefix = code[start..cursor];
         var (model, tree) = Analyse(code);
         int position = start;
-        IEnumerable<ISymbol> symbols;
-        if (start > 0 && code[start - 1] == '.' && tree.GetRoot().FindToken(start - 1) is var dot && dot.IsKind(SyntaxKind.DotToken))
-            symbols = Members(model, dot.Parent, position);
-        else
-            symbols = model.LookupSymbols(position).Where(s => s.CanBeReferencedByName);
-        var names = symbols.Select(s => s.Name).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal).ToList();
+        var inScope = start > 0 && code[start - 1] == '.' && tree.GetRoot().FindToken(start - 1) is var dot && dot.IsKind(SyntaxKind.DotToken)
+            ? Members(model, dot.Parent, position)
+            : model.LookupSymbols(position).Where(s => s.CanBeReferencedByName);
+        var candidates = inScope.Select(s => s.Name).Distinct().Order(StringComparer.Ordinal).ToList();
+        var names = candidates.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).ToList();
         if (names.Count == 0)   // fall back to a case-insensitive match before giving up
-            names = symbols.Select(s => s.Name).Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).Distinct().Order(StringComparer.Ordinal).ToList();
+            names = candidates.Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).ToList();
         return new Completion(names, start, cursor);
     }
 
@@ -100,9 +99,11 @@ public sealed class CodeIntelligence(ExecutionSession session)
         var tree = CSharpSyntaxTree.ParseText(code, ExecutionSession.ScriptParseOptions);
         if (!SyntaxFactory.IsCompleteSubmission(tree))
         {
-            int depth = Math.Max(1, tree.GetRoot().DescendantTokens().Count(t => t.IsKind(SyntaxKind.OpenBraceToken) || t.IsKind(SyntaxKind.OpenParenToken))
-                                  - tree.GetRoot().DescendantTokens().Count(t => (t.IsKind(SyntaxKind.CloseBraceToken) || t.IsKind(SyntaxKind.CloseParenToken)) && !t.IsMissing));
-            return new CompleteStatus("incomplete", new string(' ', 4 * depth));
+            int open = 0;   // brackets still open (the parser adds missing closers; they do not count)
+            foreach (var t in tree.GetRoot().DescendantTokens())
+                if (t.IsKind(SyntaxKind.OpenBraceToken) || t.IsKind(SyntaxKind.OpenParenToken)) open++;
+                else if ((t.IsKind(SyntaxKind.CloseBraceToken) || t.IsKind(SyntaxKind.CloseParenToken)) && !t.IsMissing) open--;
+            return new CompleteStatus("incomplete", new string(' ', 4 * Math.Max(1, open)));
         }
         return tree.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)
             ? new CompleteStatus("invalid", null) : new CompleteStatus("complete", null);

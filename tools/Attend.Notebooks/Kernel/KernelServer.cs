@@ -23,6 +23,7 @@ public sealed partial class KernelServer : IDisposable
     SocketThread iopub = null!, stdin = null!;
     volatile CancellationTokenSource? runningCell;
     int executionCount;
+    bool restart;   // what the shutdown_request asked for
 
     public KernelServer(ConnectionFile connection, TextWriter log)
     {
@@ -49,8 +50,6 @@ public sealed partial class KernelServer : IDisposable
         stopRequested.Wait();
         return restart;
     }
-
-    bool restart;
 
     SocketThread Open(string name, Func<NetMQSocket> create, int port, Action<NetMQSocket, List<byte[]>>? onReceive)
     {

@@ -55,7 +55,6 @@ public static class KernelSpec
     {
         ValidateName(name);
         string dir = Path.Combine(KernelsDir(prefix), name);
-        Directory.CreateDirectory(dir);
         var spec = new JsonObject
         {
             ["argv"] = Argv(),
@@ -64,13 +63,13 @@ public static class KernelSpec
             ["interrupt_mode"] = "message",
             ["metadata"] = new JsonObject { ["debugger"] = false },
         };
-        WriteAtomically(Path.Combine(dir, "kernel.json"), System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString(new() { WriteIndented = true }) + "\n"));
+        AtomicFile.WriteAllBytes(Path.Combine(dir, "kernel.json"), System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString(new() { WriteIndented = true }) + "\n"));
         foreach (var logo in new[] { "logo-32x32.png", "logo-64x64.png" })
         {
             using var s = typeof(KernelSpec).Assembly.GetManifestResourceStream(logo) ?? throw new InvalidOperationException($"{logo} is not embedded in the engine");
             using var m = new MemoryStream();
             s.CopyTo(m);
-            WriteAtomically(Path.Combine(dir, logo), m.ToArray());
+            AtomicFile.WriteAllBytes(Path.Combine(dir, logo), m.ToArray());
         }
         return dir;
     }
@@ -105,12 +104,5 @@ public static class KernelSpec
     {
         if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
             throw new ArgumentException($"kernel name \"{name}\" may contain only ASCII letters, digits, '.', '_' and '-'");
-    }
-
-    static void WriteAtomically(string path, byte[] bytes)
-    {
-        string tmp = path + ".tmp-" + Environment.ProcessId;
-        File.WriteAllBytes(tmp, bytes);
-        File.Move(tmp, path, overwrite: true);
     }
 }

@@ -32,14 +32,7 @@ public sealed class Notebook
     public string ToJson() => NotebookJson.Serialize(Root);
 
     /// <summary>Writes through a temporary file and a rename: an interrupted run never leaves a half-written notebook.</summary>
-    public void Save(string path)
-    {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string tmp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        System.IO.File.WriteAllText(tmp, ToJson());
-        System.IO.File.Move(tmp, full, overwrite: true);
-    }
+    public void Save(string path) => AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(ToJson()));
 
     public JsonObject Metadata => (JsonObject)Root["metadata"]!;
 
