@@ -86,18 +86,13 @@ public sealed partial class KernelServer
         while (shell.TryReceiveMultipartBytes(TimeSpan.Zero, ref frames))
         {
             if (Receive(frames, "shell") is { } queued)
-            {
-                if (queued.MsgType == "execute_request")
-                {
-                    Publish("status", new JsonObject { ["execution_state"] = "busy" }, queued);
-                    shell.SendMultipartBytes(KernelMessage.Create("execute_reply", new JsonObject { ["status"] = "aborted", ["execution_count"] = executionCount }, queued, session).ToFrames(signer));
-                    Publish("status", new JsonObject { ["execution_state"] = "idle" }, queued);
-                }
-                else OnRequest(shell, frames, "shell");
-            }
+                Serve(shell, queued, "shell", queued.MsgType == "execute_request" ? ReplyAborted : Handle);
             frames = new List<byte[]>();
         }
     }
+
+    void ReplyAborted(NetMQSocket shell, KernelMessage request, string channel)
+        => shell.SendMultipartBytes(KernelMessage.Create("execute_reply", new JsonObject { ["status"] = "aborted", ["execution_count"] = executionCount }, request, session).ToFrames(signer));
 
     static JsonObject IsComplete(JsonObject c)
     {

@@ -71,9 +71,14 @@ public sealed partial class KernelServer : IDisposable
 
     void OnRequest(NetMQSocket socket, List<byte[]> frames, string channel)
     {
-        if (Receive(frames, channel) is not { } request) return;
+        if (Receive(frames, channel) is { } request) Serve(socket, request, channel, Handle);
+    }
+
+    /// <summary>Every request is answered between a busy and an idle status on IOPub.</summary>
+    void Serve(NetMQSocket socket, KernelMessage request, string channel, Action<NetMQSocket, KernelMessage, string> handle)
+    {
         Publish("status", new JsonObject { ["execution_state"] = "busy" }, request);
-        try { Handle(socket, request, channel); }
+        try { handle(socket, request, channel); }
         catch (Exception e) { log.WriteLine($"{request.MsgType} failed: {e}"); }
         finally { Publish("status", new JsonObject { ["execution_state"] = "idle" }, request); }
     }
