@@ -34,19 +34,12 @@ public sealed class IopubSink : IOutputSink, IDisposable
 
     public void Display(MimeBundle data, string? displayId, bool isUpdate)
     {
-        lock (gate)
-        {
-            FlushLocked();
-            var content = new JsonObject { ["data"] = Bundle(data), ["metadata"] = new JsonObject(), ["transient"] = new JsonObject() };
-            if (displayId != null) content["transient"]!["display_id"] = displayId;
-            publish(isUpdate ? "update_display_data" : "display_data", content);
-        }
+        var content = new JsonObject { ["data"] = Bundle(data), ["metadata"] = new JsonObject(), ["transient"] = new JsonObject() };
+        if (displayId != null) content["transient"]!["display_id"] = displayId;
+        Send(isUpdate ? "update_display_data" : "display_data", content);
     }
 
-    public void ClearOutput(bool wait)
-    {
-        lock (gate) { FlushLocked(); publish("clear_output", new JsonObject { ["wait"] = wait }); }
-    }
+    public void ClearOutput(bool wait) => Send("clear_output", new JsonObject { ["wait"] = wait });
 
     /// <summary>Publishes a message after any pending stream text, keeping IOPub in write order.</summary>
     public void Send(string msgType, JsonObject content)
