@@ -12,7 +12,8 @@ using static TorchSharp.torch;
 
 namespace Attend.DynamicFilters;
 
-/// <param name="CosineSchedule">learning rate follows a half cosine from LearningRate (first epoch) towards 0 over Epochs.</param>
+/// <summary>Lab training settings; with CosineSchedule the learning rate follows a half cosine from
+/// LearningRate (first epoch) towards 0 over Epochs.</summary>
 public sealed record LabSettings(int Epochs = 8, int BatchSize = 128, double LearningRate = 1e-3, long Seed = 0, bool Augment = true, bool FreezeBackbone = false, bool CosineSchedule = true)
 {
     /// <summary>The learning rate of <paramref name="epoch"/> (1-based): a function of the epoch alone, so resuming needs no scheduler state.</summary>

@@ -1,0 +1,62 @@
+// AIR suite (seed 001's full setting): the training step's speed (scenes/second, min/median
+// of repeats), then whole trainings of 50 epochs on 10,000 Multi-MNIST scenes, one per seed,
+// printing time and memory per epoch, total time and held-out count accuracy, and at the end
+// how many seeds reached 98 %.
+using System.Diagnostics;
+using Attend.Air;
+using Attend.Data;
+using static TorchSharp.torch;
+
+namespace Attend.Bench;
+
+static class AirBench
+{
+    public static void Run(int repeats, int seeds, int epochs)
+    {
+        var device = Attend.Runtime.TorchSetup.Init(0);
+        var (trainDigits, testDigits) = Mnist.Load();
+        Console.WriteLine($"digits: {trainDigits.Description}; held-out scenes use only {testDigits.Description}");
+        using var train = MultiMnist.GenerateAir(trainDigits, 10_000, seed: 1);
+        using var test = MultiMnist.GenerateAir(testDigits, 2_000, seed: 2);
+
+        manual_seed(0);
+        using (var model = new AirModel())
+        using (var optimizer = AirTraining.CreateOptimizer(model))
+        using (var g = new Generator(0))
+        {
+            var x = train.Images.narrow(0, 0, 64);
+            var step = Measure.Time("AIR training step, batch 64 (forward, losses, backward, Adam)", repeats, () =>
+            {
+                optimizer.zero_grad();
+                using var r = model.Infer(x, g);
+                using var l = AirLoss.Compute(x, r, model.Config);
+                l.Total.backward();
+                optimizer.step();
+            });
+            Console.WriteLine(step);
+            Console.WriteLine($"  → {64 / (step.MedianMs / 1000):F0} scenes/s (median), {64 / (step.MinMs / 1000):F0} scenes/s (best)");
+        }
+
+        var results = new List<(int Seed, double Accuracy, double Seconds)>();
+        for (int seed = 0; seed < seeds; seed++)
+        {
+            manual_seed(seed);
+            using var model = new AirModel();
+            using var optimizer = AirTraining.CreateOptimizer(model);
+            var settings = new AirSettings(Epochs: epochs, Seed: seed, CheckpointEpochs: Array.Empty<int>());
+            Console.WriteLine($"seed {seed}: {settings}");
+            var sw = Stopwatch.StartNew();
+            var history = AirTraining.Train(model, optimizer, train, test, settings, device: device,
+                                            progress: e => Console.WriteLine($"  {e}"));
+            double seconds = sw.Elapsed.TotalSeconds;
+            var rss = history.Skip(1).Select(e => e.ResidentMb).DefaultIfEmpty(history[0].ResidentMb).ToList();
+            var perEpoch = history.Select(e => e.Elapsed.TotalSeconds).OrderBy(t => t).ToList();
+            Console.WriteLine($"seed {seed}: {epochs} epochs in {seconds:F0} s ({seconds / 60:F1} min); per epoch min {perEpoch[0]:F1} s, median {perEpoch[perEpoch.Count / 2]:F1} s; " +
+                              $"RSS after epochs 2..{epochs}: {rss.Min():F0}–{rss.Max():F0} MB; held-out count accuracy {history[^1].TestCountAccuracy:P2}");
+            results.Add((seed, history[^1].TestCountAccuracy, seconds));
+        }
+        if (results.Count > 0)
+            Console.WriteLine($"reliability: {results.Count(r => r.Accuracy >= 0.98)} of {results.Count} seeds reached ≥ 98 % held-out count accuracy " +
+                              $"({string.Join(", ", results.Select(r => $"seed {r.Seed}: {r.Accuracy:P1}"))}); slowest run {results.Max(r => r.Seconds) / 60:F1} min");
+    }
+}

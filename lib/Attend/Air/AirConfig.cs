@@ -1,0 +1,42 @@
+// The AIR reimplementation's hyperparameters (seed 001), in one record so a notebook can
+// print them and change one without editing the model.
+namespace Attend.Air;
+
+/// <summary>AIR on 50×50 Multi-MNIST: every default is the seed's value.</summary>
+public sealed record AirConfig
+{
+    public int CanvasSize { get; init; } = 50;            // CANVAS_SIZE
+    public int WindowSize { get; init; } = 24;            // WINDOW_SIZE = MNIST_SIZE
+    public int WhatHidden { get; init; } = 400;           // Z_WHAT_HIDDEN_DIM
+    public int WhatDim { get; init; } = 20;               // Z_WHAT_DIM
+    public double SigmoidBias { get; init; } = -3;        // decoder starts out drawing (almost) nothing
+    public double FixedVariance { get; init; } = 0.6 * 0.6; // Gaussian decoder's fixed variance
+    public int Steps { get; init; } = 3;                  // N, the most objects per scene
+    public int RnnHidden { get; init; } = 256;            // RNN_HIDDEN_STATE_DIM
+    public double PresLogitInit { get; init; } = 2;       // sigmoid(2) ≈ 0.88: use objects early on
+    public double ScaleInit { get; init; } = 3;           // μ_where starts at (3, 0, 0): a centred digit-sized crop
+    public double WhereLogVarInit { get; init; } = -3;    // low z_where variance at the start
+    public double PriorScaleMean { get; init; } = 3;      // p(z_where) = N((3, 0, 0), diag(0.1², 1, 1))
+    public double PriorScaleVariance { get; init; } = 0.1 * 0.1;
+    public double PriorShiftVariance { get; init; } = 1;
+    public double PriorPresProbability { get; init; } = 0.01; // fixed Bernoulli prior per step
+    public double Beta { get; init; } = 0.7;              // weight of the KL divergence
+    public double LearningRate { get; init; } = 1e-4;     // model: inference network and what-VAE
+    public double BaselineLearningRate { get; init; } = 1e-2;
+
+    public const int PresDim = 1, WhereDim = 3;
+    public int ZDim => PresDim + WhereDim + WhatDim;
+    public int PixelCount => CanvasSize * CanvasSize;
+    public int WindowPixelCount => WindowSize * WindowSize;
+
+    public void Validate()
+    {
+        if (CanvasSize < 2 || WindowSize < 2 || WhatHidden < 1 || WhatDim < 1 || Steps < 1 || RnnHidden < 1)
+            throw new ArgumentException($"AIR sizes must be positive: {this}");
+        if (FixedVariance <= 0 || PriorScaleVariance <= 0 || PriorShiftVariance <= 0)
+            throw new ArgumentException($"variances must be positive: {this}");
+        if (PriorPresProbability <= 0 || PriorPresProbability >= 1)
+            throw new ArgumentException($"the z_pres prior must lie in (0, 1), got {PriorPresProbability}");
+        if (LearningRate <= 0 || BaselineLearningRate <= 0) throw new ArgumentException($"learning rates must be positive: {this}");
+    }
+}

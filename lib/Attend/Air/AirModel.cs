@@ -1,0 +1,115 @@
+// Maps a batch of scenes [B, 1, 50, 50] to AIR's structured explanation: for N steps, attend
+// (z_where, a Bernoulli z_pres that stops for good at its first 0), infer (the what-VAE on the
+// 24×24 glimpse) and paste the decoded window back; the canvas is the sum of the pasted windows
+// whose z_pres is 1. The neural baseline runs alongside on detached inputs.
+using Attend.Spatial;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Attend.Air;
+
+public sealed class AirModel : Module
+{
+    readonly WhatVae vae;
+    readonly InferenceRnn rnn;
+    readonly InferenceRnn baseline;
+
+    public AirConfig Config { get; }
+
+    public AirModel(AirConfig? config = null) : base(nameof(AirModel))
+    {
+        Config = config ?? new AirConfig();
+        Config.Validate();
+        vae = new WhatVae(Config);
+        rnn = new InferenceRnn(Config, baseline: false);
+        baseline = new InferenceRnn(Config, baseline: true);
+        RegisterComponents();
+    }
+
+    /// <summary>The model's parameters: inference network and what-VAE (the first Adam group).</summary>
+    public IEnumerable<Parameter> ModelParameters() => rnn.parameters().Concat(vae.parameters());
+
+    /// <summary>The neural baseline's parameters (the second Adam group).</summary>
+    public IEnumerable<Parameter> BaselineParameters() => baseline.parameters();
+
+    /// <summary>Runs the N steps. Sampling (z_pres, z_where, z_what) draws from <paramref name="generator"/>
+    /// (the global generator when null).</summary>
+    public AirInference Infer(Tensor images, Generator? generator = null)
+    {
+        var c = Config;
+        Shapes.Require(images, "scenes", -1, 1, c.CanvasSize, c.CanvasSize);
+        using var scope = NewDisposeScope();
+        long b = images.shape[0];
+        var opts = (dtype: images.dtype, device: images.device);
+        var flat = images.reshape(b, -1);
+        var imageTerm = rnn.ImageTerm(flat);
+        var baselineTerm = baseline.ImageTerm(flat);      // images carry no gradient, as the seed's x.detach()
+
+        // The seed starts from z = 1 (so z_pres = 1) and h = 0.
+        var z = ones(b, c.ZDim, dtype: opts.dtype, device: opts.device);
+        var h = zeros(b, c.RnnHidden, dtype: opts.dtype, device: opts.device);
+        var hb = zeros(b, c.RnnHidden, dtype: opts.dtype, device: opts.device);
+        var zPres = new List<Tensor>(); var probPres = new List<Tensor>(); var mask = new List<Tensor>();
+        var logLik = new List<Tensor>(); var zWhere = new List<Tensor>(); var muWhere = new List<Tensor>();
+        var logVarWhere = new List<Tensor>(); var zWhat = new List<Tensor>(); var muWhat = new List<Tensor>();
+        var logVarWhat = new List<Tensor>(); var baselines = new List<Tensor>(); var pasted = new List<Tensor>();
+        for (int i = 0; i < c.Steps; i++)
+        {
+            var previousPres = z.narrow(1, 0, 1);                       // [B, 1], no gradient (a sample)
+            mask.Add(previousPres.squeeze(1));
+            var (head, hNext) = rnn.Step(imageTerm, z, h);
+            var (baselineHead, hbNext) = baseline.Step(baselineTerm, z.detach(), hb);
+            baselines.Add((baselineHead * previousPres).squeeze(1));
+
+            var p = head.narrow(1, 0, 1).sigmoid();
+            var mu = head.narrow(1, 1, 3);
+            var logVar = head.narrow(1, 4, 3);
+            // z_pres ~ Bernoulli(p), forced to 0 once a previous step said 0.
+            var pres = bernoulli(p.detach(), generator) * previousPres;
+            logLik.Add((BernoulliLogProb(p, pres) * previousPres).squeeze(1));
+            var eps = randn(logVar.shape, dtype: opts.dtype, device: opts.device, generator: generator);
+            var where = mu + (0.5 * logVar).exp() * eps;
+
+            var glimpse = ZWhere.ImageToWindow(images, where, c.WindowSize);
+            var (what, muW, logVarW) = vae.Encode(glimpse, generator);
+            var window = vae.Decode(what);
+            pasted.Add(ZWhere.WindowToImage(window, where, c.CanvasSize).squeeze(1));
+
+            z = cat(new[] { pres, where, what }, 1);
+            h = hNext; hb = hbNext;
+            zPres.Add(pres.squeeze(1)); probPres.Add(p.squeeze(1));
+            zWhere.Add(where); muWhere.Add(mu); logVarWhere.Add(logVar);
+            zWhat.Add(what); muWhat.Add(muW); logVarWhat.Add(logVarW);
+        }
+        var zPresT = stack(zPres, 1);
+        var pastedT = stack(pasted, 1);
+        var reconstruction = (zPresT.unsqueeze(2).unsqueeze(3) * pastedT).sum(1, keepdim: true);
+        return new AirInference
+        {
+            ZPres = zPresT.MoveToOuterDisposeScope(),
+            ProbPres = stack(probPres, 1).MoveToOuterDisposeScope(),
+            MaskDelay = stack(mask, 1).MoveToOuterDisposeScope(),
+            PresLogLikelihood = stack(logLik, 1).MoveToOuterDisposeScope(),
+            ZWhere = stack(zWhere, 1).MoveToOuterDisposeScope(),
+            MuWhere = stack(muWhere, 1).MoveToOuterDisposeScope(),
+            LogVarWhere = stack(logVarWhere, 1).MoveToOuterDisposeScope(),
+            ZWhat = stack(zWhat, 1).MoveToOuterDisposeScope(),
+            MuWhat = stack(muWhat, 1).MoveToOuterDisposeScope(),
+            LogVarWhat = stack(logVarWhat, 1).MoveToOuterDisposeScope(),
+            Baseline = stack(baselines, 1).MoveToOuterDisposeScope(),
+            Pasted = pastedT.MoveToOuterDisposeScope(),
+            Reconstruction = reconstruction.MoveToOuterDisposeScope(),
+        };
+    }
+
+    /// <summary>log Bernoulli(z; p), with p clamped to [ε, 1−ε] (ε = float32's machine epsilon) as
+    /// torch.distributions.Bernoulli does when it turns probabilities into logits.</summary>
+    public static Tensor BernoulliLogProb(Tensor p, Tensor z)
+    {
+        using var _ = NewDisposeScope();
+        const double eps = 1.1920928955078125e-07;
+        var pc = p.clamp(eps, 1 - eps);
+        return (z * pc.log() + (1 - z) * (1 - pc).log()).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,43 @@
+// Maps a 24×24 glimpse to z_what (a Gaussian encoder, sampled by reparameterisation) and a
+// z_what back to a glimpse (a decoder ending in a sigmoid shifted by −3, so an untrained
+// decoder draws nearly empty windows and using an object costs little reconstruction).
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Attend.Air;
+
+public sealed class WhatVae : Module
+{
+    readonly Sequential encoder, decoder;
+    readonly int windowSize, whatDim;
+    readonly double sigmoidBias;
+
+    /// <summary>encoder 576→400→ReLU→2×20 (μ, log σ²); decoder 20→400→ReLU→576.</summary>
+    public WhatVae(AirConfig c) : base(nameof(WhatVae))
+    {
+        windowSize = c.WindowSize; whatDim = c.WhatDim; sigmoidBias = c.SigmoidBias;
+        encoder = Sequential(Linear(c.WindowPixelCount, c.WhatHidden), ReLU(), Linear(c.WhatHidden, 2 * c.WhatDim));
+        decoder = Sequential(Linear(c.WhatDim, c.WhatHidden), ReLU(), Linear(c.WhatHidden, c.WindowPixelCount));
+        RegisterComponents();
+    }
+
+    /// <summary>Glimpses [B, 1, w, w] → (z_what, μ, log σ²), each [B, 20].</summary>
+    public (Tensor Z, Tensor Mu, Tensor LogVar) Encode(Tensor glimpses, Generator? generator)
+    {
+        using var _ = NewDisposeScope();
+        var stats = encoder.call(glimpses.reshape(glimpses.shape[0], -1));
+        var mu = stats.narrow(1, 0, whatDim);
+        var logVar = stats.narrow(1, whatDim, whatDim);
+        var eps = randn(logVar.shape, dtype: logVar.dtype, device: logVar.device, generator: generator);
+        var z = mu + (0.5 * logVar).exp() * eps;
+        return (z.MoveToOuterDisposeScope(), mu.MoveToOuterDisposeScope(), logVar.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>z_what [B, 20] → glimpse [B, 1, w, w] in (0, 1).</summary>
+    public Tensor Decode(Tensor zWhat)
+    {
+        using var _ = NewDisposeScope();
+        return (decoder.call(zWhat) + sigmoidBias).sigmoid().view(-1, 1, windowSize, windowSize).MoveToOuterDisposeScope();
+    }
+}
