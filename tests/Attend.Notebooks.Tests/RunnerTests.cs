@@ -119,6 +119,29 @@ public class RunnerTests
         Assert.Throws<ArgumentException>(() => Parameters.ParseAssignment("2x=1"));
     }
 
+    [Fact]
+    public void Report_keeps_rows_of_notebooks_not_run_this_time()
+    {
+        using var d = new TempDir();
+        string report = Path.Combine(d.Path, "report.md");
+        NotebookRun Run(string name, bool ok, double seconds) => new(Path.Combine(d.Path, name), Path.Combine(d.Path, name), ok, TimeSpan.FromSeconds(seconds), 3,
+            ok ? null : 2, ok ? null : new Attend.Notebooks.Engine.CellError("Boom", "bad", new[] { "Boom: bad" }), Array.Empty<string>(), new Dictionary<string, string>());
+        string first = Report.Markdown(new[] { Run("00-a.ipynb", true, 1), Run("07-b.ipynb", true, 2), Run("08-c.ipynb", false, 3) }, report, "full");
+        string second = Report.Markdown(new[] { Run("07-b.ipynb", true, 20) }, report, "full", first);
+        var rows = second.Split('\n').Where(l => l.StartsWith("| [")).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.StartsWith("| [00-a.ipynb]", rows[0]);
+        Assert.Contains("| ok (earlier run) | 1.0 s |", rows[0]);
+        Assert.Contains("| ok | 20.0 s |", rows[1]);                    // the new run replaces the old row
+        Assert.Contains("**failed** at cell 2: Boom (earlier run)", rows[2]);
+        Assert.Contains("1 of 1 notebooks succeeded", second);
+        // Marks are not repeated when the report is merged again.
+        string third = Report.Markdown(new[] { Run("07-b.ipynb", true, 5) }, report, "full", second);
+        Assert.DoesNotContain("(earlier run) (earlier run)", third);
+        // Without an earlier report only this run's rows appear.
+        Assert.Single(Report.Markdown(new[] { Run("07-b.ipynb", true, 5) }, report, "full").Split('\n').Where(l => l.StartsWith("| [")));
+    }
+
     internal static string FindRepo()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)

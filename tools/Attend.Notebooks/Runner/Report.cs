@@ -1,28 +1,37 @@
 // Maps the runs of one invocation to a Markdown report: each notebook's status, time,
-// parameters, figures and first error.
+// parameters, figures and first error. Rows of an earlier report for notebooks not run this
+// time can be kept, so re-running one notebook in place does not drop the others' rows.
 using System.Text;
 
 namespace Attend.Notebooks.Runner;
 
 public static class Report
 {
-    public static string Markdown(IReadOnlyList<NotebookRun> runs, string reportPath, string mode)
+    const string Header = "| notebook | status | time | cells | parameters | figures |";
+    const string EarlierMark = " (earlier run)";
+
+    public static string Markdown(IReadOnlyList<NotebookRun> runs, string reportPath, string mode, string? earlierReport = null)
     {
         string dir = Path.GetDirectoryName(Path.GetFullPath(reportPath))!;
         string Rel(string p) => Path.GetRelativePath(dir, p).Replace('\\', '/');
         var sb = new StringBuilder();
         sb.AppendLine("# Notebook run report").AppendLine();
-        sb.AppendLine($"Mode: {mode}. {runs.Count(r => r.Success)} of {runs.Count} notebooks succeeded; total {runs.Sum(r => r.Elapsed.TotalSeconds):F0} s.").AppendLine();
-        sb.AppendLine("| notebook | status | time | cells | parameters | figures |");
+        var kept = earlierReport is null ? new List<(string Name, string Row)>() : KeptRows(earlierReport, runs);
+        sb.AppendLine($"Mode: {mode}. {runs.Count(r => r.Success)} of {runs.Count} notebooks succeeded; total {runs.Sum(r => r.Elapsed.TotalSeconds):F0} s.");
+        if (kept.Count > 0)
+            sb.AppendLine($"Rows marked \"{EarlierMark.Trim()}\" are kept from the previous report: those notebooks were not run this time.");
+        sb.AppendLine().AppendLine(Header);
         sb.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        var rows = new List<(string Name, string Row)>(kept);
         foreach (var r in runs)
         {
             string status = r.Success ? "ok" : $"**failed** at cell {r.FailedCell}: {r.Error?.EName}";
             string ps = r.Parameters.Count == 0 ? "defaults" : string.Join(", ", r.Parameters.Select(kv => $"`{kv.Key}={kv.Value}`"));
             string figs = r.Figures.Count == 0 ? "" : string.Join("<br>", r.Figures.Select(f => $"[{Path.GetFileName(f)}]({Rel(f)})"));
             string name = r.Written != null ? $"[{Path.GetFileName(r.Notebook)}]({Rel(r.Written)})" : Path.GetFileName(r.Notebook);
-            sb.AppendLine($"| {name} | {status} | {r.Elapsed.TotalSeconds:F1} s | {r.CellsRun} | {ps} | {figs} |");
+            rows.Add((Path.GetFileName(r.Notebook), $"| {name} | {status} | {r.Elapsed.TotalSeconds:F1} s | {r.CellsRun} | {ps} | {figs} |"));
         }
+        foreach (var (_, row) in rows.OrderBy(t => t.Name, StringComparer.Ordinal)) sb.AppendLine(row);
         foreach (var r in runs.Where(r => !r.Success && r.Error != null))
         {
             sb.AppendLine().AppendLine($"## {Path.GetFileName(r.Notebook)}: cell {r.FailedCell}").AppendLine().AppendLine("```");
@@ -30,5 +39,29 @@ public static class Report
             sb.AppendLine("```");
         }
         return sb.ToString();
+    }
+
+    /// <summary>The table rows of <paramref name="earlier"/> whose notebook is not among
+    /// <paramref name="runs"/>, their status marked as from the earlier run.</summary>
+    static List<(string Name, string Row)> KeptRows(string earlier, IReadOnlyList<NotebookRun> runs)
+    {
+        var ran = runs.Select(r => Path.GetFileName(r.Notebook)).ToHashSet(StringComparer.Ordinal);
+        var kept = new List<(string, string)>();
+        bool inTable = false;
+        foreach (var line in earlier.Split('\n').Select(l => l.TrimEnd('\r')))
+        {
+            if (line == Header) { inTable = true; continue; }
+            if (!inTable || line.StartsWith("| ---")) continue;
+            if (!line.StartsWith("| ")) { if (line.Length == 0) break; continue; }
+            var cells = line.Split(" | ");
+            if (cells.Length < 6) continue;
+            // "| [name.ipynb](link)" or "| name.ipynb"
+            string first = cells[0].TrimStart('|', ' ');
+            string name = first.StartsWith('[') ? first[1..first.IndexOf(']')] : first;
+            if (ran.Contains(name)) continue;
+            if (!cells[1].EndsWith(EarlierMark)) cells[1] += EarlierMark;
+            kept.Add((name, string.Join(" | ", cells)));
+        }
+        return kept;
     }
 }

@@ -69,7 +69,9 @@ public static class RunCommand
             }
             string reportPath = parse.GetValue(report) ?? (inplace ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(files[0]))!, "report.md") : Path.Combine(options.OutDir, "report.md"));
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(reportPath))!);
-            File.WriteAllText(reportPath, Report.Markdown(runs, reportPath, isQuick ? "quick" : "full"));
+            // In place, rows of notebooks not run this time stay in the report (marked as earlier).
+            string? earlier = inplace && File.Exists(reportPath) ? File.ReadAllText(reportPath) : null;
+            File.WriteAllText(reportPath, Report.Markdown(runs, reportPath, isQuick ? "quick" : "full", earlier));
             AnsiConsole.MarkupLineInterpolated($"Report: {reportPath}. {runs.Count(r => r.Success)}/{runs.Count} notebooks succeeded.");
             return runs.All(r => r.Success) ? 0 : 1;
         });
