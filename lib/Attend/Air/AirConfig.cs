@@ -17,7 +17,7 @@ public sealed record AirConfig
     public double ScaleInit { get; init; } = 3;           // μ_where starts at (3, 0, 0): a centred digit-sized crop
     public double WhereLogVarInit { get; init; } = -3;    // low z_where variance at the start
     public double PriorScaleMean { get; init; } = 3;      // p(z_where) = N((3, 0, 0), diag(0.1², 1, 1))
-    public double PriorScaleVariance { get; init; } = 0.1 * 0.1;
+    public double PriorScaleVariance { get; init; } = 0.01;   // 0.1²
     public double PriorShiftVariance { get; init; } = 1;
     public double PriorPresProbability { get; init; } = 0.01; // fixed Bernoulli prior per step
     public double Beta { get; init; } = 0.7;              // weight of the KL divergence

@@ -38,7 +38,7 @@ public static class AirTraining
     });
 
     /// <summary>Path of the checkpoint written after <paramref name="epoch"/> in <paramref name="folder"/>.</summary>
-    public static string CheckpointPath(string folder, AirSettings s, int epoch) => Path.Combine(folder, $"air-seed{s.Seed}-epoch{epoch}.ckpt");
+    public static string CheckpointPath(string folder, AirSettings s, int epoch) => Path.Combine(folder, $"air-seed{s.Seed}-of{s.Epochs}-epoch{epoch}.ckpt");
 
     /// <summary>Trains from <paramref name="startEpoch"/> (1, or one past a resumed checkpoint's epoch).
     /// <paramref name="test"/> may be null (no held-out accuracy).</summary>
@@ -91,21 +91,40 @@ public static class AirTraining
     /// generator seeded by <paramref name="seed"/>) equals the true count. No gradients.</summary>
     public static double CountAccuracy(AirModel model, MultiMnistScenes scenes, long seed = 0, Device? device = null, int batchSize = 500)
     {
+        using var inferred = InferredCounts(model, scenes, seed, device, batchSize);
+        return inferred.eq(scenes.Counts).to_type(ScalarType.Float64).mean().item<double>();
+    }
+
+    /// <summary>The count AIR infers for every scene [N] (int64, on the CPU).</summary>
+    public static Tensor InferredCounts(AirModel model, MultiMnistScenes scenes, long seed = 0, Device? device = null, int batchSize = 500)
+    {
         device ??= CPU;
         bool wasTraining = model.training;
         model.eval();
         using var g = new Generator((ulong)seed + 7_777, device);
-        long correct = 0;
+        var counts = new List<Tensor>();
         using (no_grad())
             for (long start = 0; start < scenes.Count; start += batchSize)
             {
-                using var scope = NewDisposeScope();
                 long n = Math.Min(batchSize, scenes.Count - start);
                 using var r = model.Infer(scenes.Images.narrow(0, start, n).to(device), g);
-                correct += r.Counts.cpu().eq(scenes.Counts.narrow(0, start, n)).sum().item<long>();
+                counts.Add(r.Counts.cpu());
             }
         model.train(wasTraining);
-        return (double)correct / scenes.Count;
+        var all = cat(counts, 0);
+        foreach (var c in counts) c.Dispose();
+        return all;
+    }
+
+    /// <summary>Confusion of counts: entry [true, inferred] is the number of scenes with that pair
+    /// (rows and columns 0..maxCount).</summary>
+    public static long[,] CountConfusion(Tensor trueCounts, Tensor inferredCounts, int maxCount)
+    {
+        var t = trueCounts.data<long>().ToArray(); var i = inferredCounts.data<long>().ToArray();
+        if (t.Length != i.Length) throw new ArgumentException($"{t.Length} true counts but {i.Length} inferred ones");
+        var m = new long[maxCount + 1, maxCount + 1];
+        for (int k = 0; k < t.Length; k++) m[Math.Clamp(t[k], 0, maxCount), Math.Clamp(i[k], 0, maxCount)]++;
+        return m;
     }
 
     /// <summary>Restores model and optimizer from a checkpoint; training continues at the returned epoch + 1.</summary>
