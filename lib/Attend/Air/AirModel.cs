@@ -69,6 +69,7 @@ public sealed class AirModel : Module
             var pres = bernoulli(p.detach(), generator) * previousPres;
             logLik.Add((BernoulliLogProb(p, pres) * previousPres).squeeze(1));
             var eps = randn(logVar.shape, dtype: opts.dtype, device: opts.device, generator: generator);
+            GC.KeepAlive(generator);   // a caller's `new Generator(…)` must not be finalised during the native calls
             var where = mu + (0.5 * logVar).exp() * eps;
 
             var glimpse = ZWhere.ImageToWindow(images, where, c.WindowSize);

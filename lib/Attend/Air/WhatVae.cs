@@ -30,6 +30,7 @@ public sealed class WhatVae : Module
         var mu = stats.narrow(1, 0, whatDim);
         var logVar = stats.narrow(1, whatDim, whatDim);
         var eps = randn(logVar.shape, dtype: logVar.dtype, device: logVar.device, generator: generator);
+        GC.KeepAlive(generator);   // a caller's `new Generator(…)` must not be finalised during the native call
         var z = mu + (0.5 * logVar).exp() * eps;
         return (z.MoveToOuterDisposeScope(), mu.MoveToOuterDisposeScope(), logVar.MoveToOuterDisposeScope());
     }

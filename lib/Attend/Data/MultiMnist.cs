@@ -8,7 +8,7 @@ namespace Attend.Data;
 /// <summary>Scenes: images [N, 1, S, S] in [0, 1] (AIR: sums of digits, may exceed 1 where digits
 /// touch), counts [N], boxes [N, K, 4] (x0, y0, x1, y1 in pixel edge coordinates; zeros past
 /// the count), digit labels [N, K] (−1 past the count).</summary>
-public sealed class MultiMnistScenes(Tensor images, Tensor counts, Tensor boxes, Tensor labels) : IDisposable
+public sealed class MultiMnistScenes(Tensor images, Tensor counts, Tensor boxes, Tensor labels) : IScenes, IDisposable
 {
     public Tensor Images { get; } = images;
     public Tensor Counts { get; } = counts;

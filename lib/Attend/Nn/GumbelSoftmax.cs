@@ -17,6 +17,7 @@ public static class GumbelSoftmax
         if (!(tau > 0)) throw new ArgumentException($"Gumbel-softmax temperature must be > 0, got {tau}");
         using var _ = NewDisposeScope();
         var u = rand(logits.shape, dtype: logits.dtype, device: logits.device, generator: generator);
+        GC.KeepAlive(generator);   // a caller's `new Generator(…)` must not be finalised during the native call
         // −log(−log U), with U kept away from 0 and 1 so the noise stays finite.
         var gumbel = -log(-log(u.clamp(1e-10, 1 - 1e-7)));
         var ySoft = ((logits + gumbel) / tau).softmax(dim);

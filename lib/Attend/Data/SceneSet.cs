@@ -1,0 +1,36 @@
+// Maps any multi-object image set to one shape the attention models read: images with ground-
+// truth boxes and per-object labels (Multi-MNIST digits, synthetic shapes, CLEVR, COCO).
+using static TorchSharp.torch;
+
+namespace Attend.Data;
+
+/// <summary>Images [N, C, H, W] in [0, 1], counts [N], boxes [N, K, 4] (x0, y0, x1, y1 in pixel edge
+/// coordinates; zeros past the count), labels [N, K] (−1 past the count).</summary>
+public interface IScenes
+{
+    Tensor Images { get; }
+    Tensor Counts { get; }
+    Tensor Boxes { get; }
+    Tensor Labels { get; }
+    long Count { get; }
+}
+
+/// <summary>Scenes with named labels and optional extra attributes [N, K, A] (−1 past the count),
+/// e.g. the synthetic shapes' (shape, colour, size).</summary>
+public sealed class SceneSet(Tensor images, Tensor counts, Tensor boxes, Tensor labels, IReadOnlyList<string> labelNames,
+                             Tensor? attributes = null, IReadOnlyList<string>? attributeNames = null, string description = "") : IScenes, IDisposable
+{
+    public Tensor Images { get; } = images;
+    public Tensor Counts { get; } = counts;
+    public Tensor Boxes { get; } = boxes;
+    public Tensor Labels { get; } = labels;
+    public IReadOnlyList<string> LabelNames { get; } = labelNames;
+    public Tensor? Attributes { get; } = attributes;
+    public IReadOnlyList<string> AttributeNames { get; } = attributeNames ?? Array.Empty<string>();
+    public string Description { get; } = description;
+    public long Count => Images.shape[0];
+    public int MaxObjects => (int)Boxes.shape[1];
+    public override string ToString() => $"{Description}: {Count} scenes of {string.Join("×", Images.shape.Skip(1))}, up to {MaxObjects} objects";
+
+    public void Dispose() { Images.Dispose(); Counts.Dispose(); Boxes.Dispose(); Labels.Dispose(); Attributes?.Dispose(); }
+}

@@ -1,0 +1,51 @@
+// The NoP-Learner's sizes and the choices the seed (000, "Designing a Network") leaves open, in
+// one record so notebooks can print and vary them.
+namespace Attend.Nop;
+
+/// <summary>
+/// Sizes follow the seed: CNN₀ turns the image into a 16×16×16 feature tensor, CNN₁ into a vector,
+/// the positioner ends 256 → 32 → 4, the classifier names 16×16 glimpses with 16 categories.
+/// Choices where the seed is silent (each a parameter):
+/// <list type="bullet">
+/// <item>Canvases larger than 64² (128² CLEVR, 256² Multi-MNIST) get one extra max-pool right after
+/// CNN₀'s first convolution (by canvas/64), so the 3×3 convolutions run at 64² and the features
+/// are always 16×16×16.</item>
+/// <item>Attention₀ takes a random query (N(0, I), QueryDim numbers): different queries can pick
+/// different objects, and L1 − L2 rewards a pick that the category explains (q₁) but the image
+/// alone does not (q₂). QueryDim 0 gives Attention₀ no input.</item>
+/// <item>The classifier's hard Gumbel-softmax category is Attention₁'s input (MLP₁), so L1's
+/// gradient reaches the classifier through the straight-through estimator.</item>
+/// <item>Positions: μ through tanh (inside the image); σ through a sigmoid as the seed prefers,
+/// floored at SigmaMin so KL and the glimpse stay finite.</item>
+/// </list>
+/// </summary>
+public sealed record NopConfig
+{
+    public int InChannels { get; init; } = 3;
+    public int CanvasSize { get; init; } = 64;
+    public int Channels { get; init; } = 16;          // feature channels c of the 16×16×16 tensor
+    public int VectorDim { get; init; } = 32;         // CNN₁'s output
+    public int AttentionHidden { get; init; } = 32;   // MLP₁ and MLP₂ width
+    public int QueryDim { get; init; } = 8;           // Attention₀'s random query; 0 = no input
+    public int Categories { get; init; } = 16;        // classifier outputs (fc3 32 → 16)
+    public int GlimpseSize { get; init; } = 16;
+    public int ReceptiveField { get; init; } = 1;     // attention unit: 1 = channel weights only, 3 = then a 3×3 depthwise convolution
+    public bool CoordConv { get; init; } = true;      // positioner input: features + x, y channels (18) or features only (16)
+    public double SigmaMin { get; init; } = 0.05;
+    public double GumbelTemperature { get; init; } = 1.0;
+
+    public const int FeatureSize = 16;
+
+    /// <summary>Pooling factor of the extra max-pool after CNN₀'s first convolution (1 = none).</summary>
+    public int ExtraPool => CanvasSize / 64;
+
+    public void Validate()
+    {
+        if (CanvasSize < 64 || CanvasSize % 64 != 0 || (ExtraPool & (ExtraPool - 1)) != 0)
+            throw new ArgumentException($"canvas size must be 64 times a power of two (64, 128, 256…), got {CanvasSize}");
+        if (InChannels < 1 || Channels < 1 || VectorDim < 1 || AttentionHidden < 1 || QueryDim < 0 || Categories < 2 || GlimpseSize != 16)
+            throw new ArgumentException($"invalid NoP sizes (the classifier needs 16×16 glimpses): {this}");
+        if (ReceptiveField is not (1 or 3)) throw new ArgumentException($"receptive field must be 1 or 3, got {ReceptiveField}");
+        if (!(SigmaMin > 0 && SigmaMin < 1) || !(GumbelTemperature > 0)) throw new ArgumentException($"σ floor must lie in (0, 1) and τ be positive: {this}");
+    }
+}

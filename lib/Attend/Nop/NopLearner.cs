@@ -1,0 +1,103 @@
+// Maps an image to the NoP-Learner's three localisations and the glimpse it names: the shared
+// preprocessor and positioner, three attention units (Attention₀ with a random query, Attention₁
+// with the glimpse's category, Attention₂ with no input), and the glimpse classifier. The losses
+// L1 = KL(q₀‖q₁) and L2 = KL(q₀‖q₂) compare the localisers' Gaussians over position.
+using Attend.Nn;
+using Attend.Spatial;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Attend.Nop;
+
+/// <summary>Positions q are [B, 4] = (μx, μy, σx, σy); L1 and L2 are per image [B].</summary>
+public sealed class NopOutputs : IDisposable
+{
+    public required Tensor Q0 { get; init; }
+    public required Tensor Q1 { get; init; }
+    public required Tensor Q2 { get; init; }
+    public required Tensor Glimpses { get; init; }
+    public required Tensor Category { get; init; }
+    public required Tensor Logits { get; init; }
+    public required Tensor Weights0 { get; init; }
+    public required Tensor Weights1 { get; init; }
+    public required Tensor Weights2 { get; init; }
+    public required Tensor L1 { get; init; }
+    public required Tensor L2 { get; init; }
+    public void Dispose() { foreach (var t in new[] { Q0, Q1, Q2, Glimpses, Category, Logits, Weights0, Weights1, Weights2, L1, L2 }) t.Dispose(); }
+}
+
+public sealed class NopLearner : Module
+{
+    public readonly Preprocessor preprocessor;
+    public readonly Positioner positioner;
+    public readonly AttentionUnit attention0, attention1, attention2;
+    public readonly GlimpseClassifier classifier;
+
+    public NopConfig Config { get; }
+
+    public NopLearner(NopConfig? config = null) : base(nameof(NopLearner))
+    {
+        Config = config ?? new NopConfig();
+        Config.Validate();
+        preprocessor = new Preprocessor(Config);
+        positioner = new Positioner(Config);
+        attention0 = new AttentionUnit(Config, Config.QueryDim, "Attention0");
+        attention1 = new AttentionUnit(Config, Config.Categories, "Attention1");
+        attention2 = new AttentionUnit(Config, 0, "Attention2");
+        classifier = new GlimpseClassifier(Config);
+        RegisterComponents();
+    }
+
+    /// <summary>The three disjoint parameter sets the seed trains with three objectives:
+    /// localisation (preprocessor, positioner), classifier and Attention₁ minimise L1;
+    /// Attention₂ minimises L2; Attention₀ minimises L1 − L2.</summary>
+    public IEnumerable<Parameter> LocalisationSet() =>
+        preprocessor.parameters().Concat(positioner.parameters()).Concat(classifier.parameters()).Concat(attention1.parameters());
+    public IEnumerable<Parameter> Attention2Set() => attention2.parameters();
+    public IEnumerable<Parameter> Attention0Set() => attention0.parameters();
+
+    /// <summary>A random query for Attention₀, [B, QueryDim] ~ N(0, I) (null when QueryDim is 0).</summary>
+    public Tensor? SampleQuery(long batch, Generator? generator = null, Device? device = null)
+    {
+        if (Config.QueryDim == 0) return null;
+        var query = randn(new[] { batch, (long)Config.QueryDim }, generator: generator, device: device);
+        GC.KeepAlive(generator);   // a caller's `new Generator(…)` must not be finalised during the native call
+        return query;
+    }
+
+    /// <summary>Localiser i: the shared positioner on the features weighted by attention unit i.</summary>
+    public (Tensor Q, Tensor Weights) Localise(AttentionUnit attention, Tensor features, Tensor vector, Tensor? input)
+    {
+        using var _ = NewDisposeScope();
+        var (weighted, w) = attention.Forward(features, vector, input);
+        return (positioner.call(weighted).MoveToOuterDisposeScope(), w.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The glimpse at position q: θ = [[σx, 0, μx], [0, σy, μy]], cut to 16×16.</summary>
+    public Tensor GlimpseAt(Tensor images, Tensor q) => Glimpse.Crop(images, Affine.FromPosition(q), Config.GlimpseSize, Config.GlimpseSize, alignCorners: false);
+
+    public NopOutputs Forward(Tensor images, Tensor? query, Generator? generator = null)
+    {
+        using var _ = NewDisposeScope();
+        var (features, vector) = preprocessor.Forward(images);
+        var (q0, w0) = Localise(attention0, features, vector, query);
+        var glimpses = GlimpseAt(images, q0);
+        var (category, logits) = classifier.Forward(glimpses, generator);
+        var (q1, w1) = Localise(attention1, features, vector, category);
+        var (q2, w2) = Localise(attention2, features, vector, null);
+        var l1 = PositionKl(q0, q1);
+        var l2 = PositionKl(q0, q2);
+        return new NopOutputs
+        {
+            Q0 = q0.MoveToOuterDisposeScope(), Q1 = q1.MoveToOuterDisposeScope(), Q2 = q2.MoveToOuterDisposeScope(),
+            Glimpses = glimpses.MoveToOuterDisposeScope(), Category = category.MoveToOuterDisposeScope(), Logits = logits.MoveToOuterDisposeScope(),
+            Weights0 = w0.MoveToOuterDisposeScope(), Weights1 = w1.MoveToOuterDisposeScope(), Weights2 = w2.MoveToOuterDisposeScope(),
+            L1 = l1.MoveToOuterDisposeScope(), L2 = l2.MoveToOuterDisposeScope(),
+        };
+    }
+
+    /// <summary>KL(qa‖qb) of two axis-aligned Gaussians over position, summed over x and y: [B].</summary>
+    public static Tensor PositionKl(Tensor qa, Tensor qb)
+        => KlDivergence.NormalSigma(qa.narrow(1, 0, 2), qa.narrow(1, 2, 2), qb.narrow(1, 0, 2), qb.narrow(1, 2, 2)).sum(1);
+}

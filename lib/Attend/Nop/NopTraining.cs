@@ -1,0 +1,85 @@
+// Maps a NoP-Learner and unlabelled scenes to the seed's three-objective training: one forward
+// pass gives L1 = KL(q₀‖q₁) and L2 = KL(q₀‖q₂); the localisation set (preprocessor, positioner,
+// classifier, Attention₁) descends L1, Attention₂ descends L2 and Attention₀ descends L1 − L2, each
+// with its own Adam. Shuffles, queries and Gumbel noise come from generators seeded by (seed, epoch).
+using System.Diagnostics;
+using Attend.Data;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Attend.Nop;
+
+public sealed record NopSettings(int Epochs = 10, int BatchSize = 32, double LearningRate = 1e-3, long Seed = 0, int EvaluationQueries = 4);
+
+public sealed record NopEpoch(int Epoch, double L1, double L2, NopEvaluation Test, TimeSpan Elapsed, double ResidentMb)
+{
+    public override string ToString() =>
+        $"epoch {Epoch,3}: L1 {L1,7:F3}  L2 {L2,7:F3}  held-out: glimpse on an object {Test.HitRate:P1} (chance {Test.ChanceHitRate:P1}), " +
+        $"purity {Test.Purity:P1}, NMI {Test.Nmi:F3}, objects per image {Test.ObjectsFound:F2}  ({Elapsed.TotalSeconds:F0} s, RSS {ResidentMb:F0} MB)";
+}
+
+/// <summary>The three optimisers, one per parameter set.</summary>
+public sealed class NopOptimisers(Adam localisation, Adam attention2, Adam attention0) : IDisposable
+{
+    public Adam Localisation { get; } = localisation;
+    public Adam Attention2 { get; } = attention2;
+    public Adam Attention0 { get; } = attention0;
+    public void Dispose() { Localisation.Dispose(); Attention2.Dispose(); Attention0.Dispose(); }
+}
+
+public static class NopTraining
+{
+    public static NopOptimisers CreateOptimisers(NopLearner model, double learningRate)
+        => new(optim.Adam(model.LocalisationSet(), learningRate), optim.Adam(model.Attention2Set(), learningRate), optim.Adam(model.Attention0Set(), learningRate));
+
+    /// <summary>One step on a batch; returns the batch means of L1 and L2.</summary>
+    public static (double L1, double L2) Step(NopLearner model, NopOptimisers opt, Tensor images, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        var query = model.SampleQuery(images.shape[0], generator, images.device);
+        using var o = model.Forward(images, query, generator);
+        var l1 = o.L1.mean(); var l2 = o.L2.mean();
+        var setA = model.LocalisationSet().ToList(); var setB = model.Attention2Set().ToList(); var setC = model.Attention0Set().ToList();
+        // Two backward passes: ∂L1 for the localisation set and Attention₀, ∂L2 for Attention₂ and Attention₀.
+        var g1 = autograd.grad(new[] { l1 }, setA.Concat(setC).Cast<Tensor>().ToList(), retain_graph: true, allow_unused: true);
+        var g2 = autograd.grad(new[] { l2 }, setB.Concat(setC).Cast<Tensor>().ToList(), retain_graph: false, allow_unused: true);
+        Tensor Or0(Tensor? g, Parameter p) => g is null || g.IsInvalid ? zeros_like(p) : g;
+        for (int i = 0; i < setA.Count; i++) setA[i].grad = Or0(g1[i], setA[i]);
+        for (int i = 0; i < setB.Count; i++) setB[i].grad = Or0(g2[i], setB[i]);
+        for (int i = 0; i < setC.Count; i++) setC[i].grad = Or0(g1[setA.Count + i], setC[i]) - Or0(g2[setB.Count + i], setC[i]);   // ∂(L1 − L2)
+        opt.Localisation.step(); opt.Attention2.step(); opt.Attention0.step();
+        return (l1.item<float>(), l2.item<float>());
+    }
+
+    public static List<NopEpoch> Train(NopLearner model, NopOptimisers opt, IScenes train, IScenes test, NopSettings s,
+                                       Device? device = null, Action<NopEpoch>? progress = null)
+    {
+        if (s.Epochs < 1 || s.BatchSize < 1 || s.EvaluationQueries < 1) throw new ArgumentException($"invalid NoP settings {s}");
+        device ??= CPU;
+        model.to(device);
+        var history = new List<NopEpoch>();
+        for (int epoch = 1; epoch <= s.Epochs; epoch++)
+        {
+            var sw = Stopwatch.StartNew();
+            model.train();
+            using var g = new Generator((ulong)(s.Seed * 1_000_003 + epoch), device);
+            using var shuffle = new Generator((ulong)(s.Seed * 1_000_003 + epoch));
+            double l1 = 0, l2 = 0;
+            using (var order = randperm(train.Count, generator: shuffle))
+                for (long start = 0; start < train.Count; start += s.BatchSize)
+                {
+                    using var scope = NewDisposeScope();
+                    var idx = order.narrow(0, start, Math.Min(s.BatchSize, train.Count - start));
+                    var (a, b) = Step(model, opt, train.Images.index_select(0, idx).to(device), g);
+                    l1 += a * idx.shape[0]; l2 += b * idx.shape[0];
+                }
+            var evaluation = NopEvaluation.Run(model, test, s.EvaluationQueries, s.Seed, device);
+            using var self = Process.GetCurrentProcess();
+            var e = new NopEpoch(epoch, l1 / train.Count, l2 / train.Count, evaluation, sw.Elapsed, self.WorkingSet64 / 1e6);
+            history.Add(e);
+            progress?.Invoke(e);
+        }
+        return history;
+    }
+}
