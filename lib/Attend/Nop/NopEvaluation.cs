@@ -8,8 +8,8 @@ using static TorchSharp.torch;
 
 namespace Attend.Nop;
 
-/// <summary>Positions are q₀ per scene and query, [N·Q·4] (scene-major); HitObjects the object each glimpse centre lands in (−1: none); Categories the classifier's category.</summary>
-public sealed record NopEvaluation(double HitRate, double ChanceHitRate, double Purity, double Nmi, double ObjectsFound, double MeanL1, double MeanL2,
+/// <summary>MajorityShare is the purity of naming every hit the same (the share of the most common label), the baseline for Purity. Positions are q₀ per scene and query, [N·Q·4] (scene-major); HitObjects the object each glimpse centre lands in (−1: none); Categories the classifier's category.</summary>
+public sealed record NopEvaluation(double HitRate, double ChanceHitRate, double Purity, double MajorityShare, double Nmi, double ObjectsFound, double MeanL1, double MeanL2,
                                    float[] Positions, long[] HitObjects, long[] Categories, int Queries)
 {
     /// <summary>Runs <paramref name="queries"/> random queries per scene (seeded), without gradients.</summary>
@@ -66,7 +66,9 @@ public sealed record NopEvaluation(double HitRate, double ChanceHitRate, double 
         }) / ((double)canvas * canvas));
         double objectsFound = Enumerable.Range(0, (int)n).Average(s => (double)Enumerable.Range(0, queries).Select(qi => hits[s * queries + qi]).Where(h => h >= 0).Distinct().Count());
         return new NopEvaluation((double)hitSlots.Count / hits.Length, chance,
-                                 ClusterScores.Purity(hitCategories, hitLabels), ClusterScores.NormalisedMutualInformation(hitCategories, hitLabels),
+                                 ClusterScores.Purity(hitCategories, hitLabels),
+                                 hitLabels.Count == 0 ? double.NaN : hitLabels.GroupBy(l => l).Max(g => g.Count()) / (double)hitLabels.Count,
+                                 ClusterScores.NormalisedMutualInformation(hitCategories, hitLabels),
                                  objectsFound, l1 / (n * queries), l2 / (n * queries), positions, hits, categories, queries);
     }
 }

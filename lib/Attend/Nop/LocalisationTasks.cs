@@ -1,0 +1,41 @@
+// Maps labelled scenes to supervised localisation tasks for the sanity experiments: "where is
+// the (only) object" for the positioner, and "where is the object of this colour" (one-hot
+// colour as the attention unit's input) for the attention notebook.
+using Attend.Data;
+using static TorchSharp.torch;
+
+namespace Attend.Nop;
+
+public static class LocalisationTasks
+{
+    /// <summary>Centre of object <paramref name="slot"/> in normalised coordinates, [N, 2].</summary>
+    public static Tensor Centres(IScenes scenes, Tensor objectIndex)
+    {
+        using var _ = NewDisposeScope();
+        long n = scenes.Count, canvas = scenes.Images.shape[3];
+        var boxes = scenes.Boxes[arange(n), objectIndex];                     // [N, 4]
+        var centre = stack(new[] { (boxes[.., 0] + boxes[.., 2]) / 2, (boxes[.., 1] + boxes[.., 3]) / 2 }, 1);
+        return (centre / canvas * 2 - 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Each scene's first object as the target, no input.</summary>
+    public static LocalisationData FirstObject(IScenes scenes)
+    {
+        if (scenes.Counts.lt(1).any().item<bool>()) throw new ArgumentException("every scene needs at least one object");
+        return new LocalisationData(scenes.Images, Centres(scenes, zeros(scenes.Count, dtype: ScalarType.Int64)), null);
+    }
+
+    /// <summary>A seeded random present object per scene; its colour, one-hot over the eight CLEVR
+    /// colours, is the input. Colours must be distinct within a scene (generate with distinctColours).</summary>
+    public static LocalisationData ByColour(SceneSet scenes, int seed)
+    {
+        var rng = new Random(seed);
+        var counts = scenes.Counts.data<long>().ToArray();
+        if (counts.Any(c => c < 1)) throw new ArgumentException("every scene needs at least one object");
+        var pick = counts.Select(c => (long)rng.Next((int)c)).ToArray();
+        var pickT = tensor(pick);
+        var colours = ShapesScenes.ColourOf(scenes)[arange(scenes.Count), pickT];
+        var oneHot = nn.functional.one_hot(colours, ShapesScenes.Colours.Length).to_type(ScalarType.Float32);
+        return new LocalisationData(scenes.Images, Centres(scenes, pickT), oneHot);
+    }
+}

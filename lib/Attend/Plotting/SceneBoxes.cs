@@ -1,0 +1,36 @@
+// Maps scenes' ground-truth boxes and predicted positions q = (μx, μy, σx, σy) to the boxes an
+// image grid draws: one list per image.
+using Attend.Data;
+using static TorchSharp.torch;
+
+namespace Attend.Plotting;
+
+public static class SceneBoxes
+{
+    /// <summary>Ground-truth boxes of the scenes at <paramref name="indices"/>.</summary>
+    public static List<IReadOnlyList<Box>> Truth(IScenes scenes, IEnumerable<long> indices, string colour = "#30c030")
+        => indices.Select(i => (IReadOnlyList<Box>)Enumerable.Range(0, (int)scenes.Counts[i].item<long>()).Select(k =>
+        {
+            var b = scenes.Boxes[i, k].data<float>().ToArray();
+            return new Box(b[0], b[1], b[2], b[3], colour);
+        }).ToList()).ToList();
+
+    /// <summary>The window a position q covers on a canvas: centre (μ+1)/2·S, half-size σ·S/2
+    /// (the glimpse θ = [[σx, 0, μx], [0, σy, μy]] maps the window's ±1 there).</summary>
+    public static Box FromPosition(ReadOnlySpan<float> q, int canvas, string colour)
+    {
+        float cx = (q[0] + 1) / 2 * canvas, cy = (q[1] + 1) / 2 * canvas, hx = q[2] * canvas / 2, hy = q[3] * canvas / 2;
+        return new Box(cx - hx, cy - hy, cx + hx, cy + hy, colour);
+    }
+
+    /// <summary>Positions [N, 4] → one box per image.</summary>
+    public static List<IReadOnlyList<Box>> FromPositions(Tensor q, int canvas, string colour = "#ff3030")
+    {
+        var v = q.detach().cpu().data<float>().ToArray();
+        return Enumerable.Range(0, (int)q.shape[0]).Select(i => (IReadOnlyList<Box>)new List<Box> { FromPosition(v.AsSpan(i * 4, 4), canvas, colour) }).ToList();
+    }
+
+    /// <summary>Per image, the union of several box lists (e.g. truth and prediction).</summary>
+    public static List<IReadOnlyList<Box>> Merge(params List<IReadOnlyList<Box>>[] lists)
+        => Enumerable.Range(0, lists.Max(l => l.Count)).Select(i => (IReadOnlyList<Box>)lists.SelectMany(l => i < l.Count ? l[i] : Array.Empty<Box>()).ToList()).ToList();
+}
