@@ -1,7 +1,8 @@
 // Maps digit glimpses to Gumbel-softmax categories learnt without labels: the glimpse classifier
 // is the encoder of a categorical autoencoder whose decoder redraws the glimpse from the one-hot
-// category alone, so categories must group glimpses that look alike. Used by the classifier
-// notebook to measure cluster purity and NMI against the digit labels.
+// category alone, so categories must group glimpses that look alike. A usage term (log K minus
+// the entropy of the batch's mean category probabilities) keeps all glimpses from collapsing
+// into one category. Used by the classifier notebook to measure purity and NMI against digits.
 using System.Diagnostics;
 using Attend.Metrics;
 using TorchSharp;
@@ -29,13 +30,23 @@ public sealed class GlimpseClustering : Module
         RegisterComponents();
     }
 
-    /// <summary>Reconstructions [B, C, 16, 16] and the one-hot categories.</summary>
-    public (Tensor Reconstruction, Tensor Category) Forward(Tensor glimpses, Generator? generator)
+    /// <summary>Reconstructions [B, C, 16, 16], the one-hot categories and the logits.</summary>
+    public (Tensor Reconstruction, Tensor Category, Tensor Logits) Forward(Tensor glimpses, Generator? generator)
     {
         using var _ = NewDisposeScope();
-        var (category, _) = classifier.Forward(glimpses, generator);
+        var (category, logits) = classifier.Forward(glimpses, generator);
         var r = decoder.call(category).sigmoid().view(-1, channels, 16, 16);
-        return (r.MoveToOuterDisposeScope(), category.MoveToOuterDisposeScope());
+        return (r.MoveToOuterDisposeScope(), category.MoveToOuterDisposeScope(), logits.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>log K − H(mean over the batch of softmax(logits)): 0 when the batch uses all K
+    /// categories equally, log K when it uses one.</summary>
+    public static Tensor UsagePenalty(Tensor logits)
+    {
+        using var _ = NewDisposeScope();
+        var mean = logits.softmax(1).mean(new long[] { 0 });
+        var entropy = -(mean * (mean + 1e-12).log()).sum();
+        return (Math.Log(logits.shape[1]) - entropy).MoveToOuterDisposeScope();
     }
 
     /// <summary>The category the classifier names for each glimpse (argmax of the logits: no noise).</summary>
@@ -55,7 +66,7 @@ public sealed class GlimpseClustering : Module
     }
 
     public List<ClusteringEpoch> Train(Tensor glimpses, Tensor testGlimpses, long[] testLabels, int epochs, int batchSize = 64, double learningRate = 1e-3,
-                                       long seed = 0, Action<ClusteringEpoch>? progress = null)
+                                       long seed = 0, double usageWeight = 0.1, Action<ClusteringEpoch>? progress = null)
     {
         using var optimizer = optim.Adam(parameters(), learningRate);
         var curve = new List<ClusteringEpoch>();
@@ -69,8 +80,8 @@ public sealed class GlimpseClustering : Module
                 {
                     using var scope = NewDisposeScope();
                     var x = glimpses.index_select(0, order.narrow(0, start, Math.Min(batchSize, glimpses.shape[0] - start)));
-                    var (r, _) = Forward(x, g);
-                    var loss = F.binary_cross_entropy(r, x.clamp(0, 1));
+                    var (r, _, logits) = Forward(x, g);
+                    var loss = F.binary_cross_entropy(r, x.clamp(0, 1)) + usageWeight * UsagePenalty(logits);
                     optimizer.zero_grad();
                     loss.backward();
                     optimizer.step();

@@ -34,8 +34,7 @@ public sealed class Positioner : Module<Tensor, Tensor>
     {
         Shapes.Require(features, "features", -1, -1, NopConfig.FeatureSize, NopConfig.FeatureSize);
         using var _ = NewDisposeScope();
-        var x = coordConv ? CoordConv.Append(features) : features;
-        x = F.relu(conv1.call(x));
+        var x = F.relu(coordConv ? FirstConvolutionWithCoordinates(features) : conv1.call(features));
         x = F.relu(F.max_pool2d(conv2.call(x), 2));
         x = F.relu(conv3.call(x));
         x = F.max_pool2d(conv4.call(x), 2);
@@ -44,5 +43,22 @@ public sealed class Positioner : Module<Tensor, Tensor>
         var mu = o.narrow(1, 0, 2).tanh();
         var sigma = sigmaMin + (1 - sigmaMin) * o.narrow(1, 2, 2).sigmoid();
         return cat(new[] { mu, sigma }, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>conv1 on [features, x, y] (18 channels), computed as conv1's first 16 input channels
+    /// on the features plus its last two on the coordinate channels. The sum is the same
+    /// convolution with the same weights. It is split because this libtorch's CPU convolution
+    /// now and then returned garbage (NaN, in a few percent of calls) for 17, 18 and 24 input
+    /// channels on this machine, while 1–16 and 32 were always right.
+    /// The coordinate term is the same for every image, so it is computed once and broadcast.</summary>
+    public Tensor FirstConvolutionWithCoordinates(Tensor features)
+    {
+        using var _ = NewDisposeScope();
+        long c = features.shape[1];
+        var w = conv1.weight!;
+        var fromFeatures = F.conv2d(features, w.narrow(1, 0, c), conv1.bias, padding: new long[] { 1, 1 });
+        var coords = CoordConv.Channels(1, features.shape[2], features.shape[3], features.device, features.dtype);
+        var fromCoords = F.conv2d(coords, w.narrow(1, c, 2), padding: new long[] { 1, 1 });
+        return (fromFeatures + fromCoords).MoveToOuterDisposeScope();
     }
 }

@@ -54,6 +54,27 @@ public class NopTests
     }
 
     [Fact]
+    public void Split_first_convolution_equals_the_convolution_over_18_channels()
+    {
+        manual_seed(12);
+        using var pos = new Positioner(Small);
+        var features = randn(5, 16, 16, 16);
+        var conv1 = pos.named_children().Single(t => t.name == "conv1").module;
+        var w = conv1.named_parameters().Single(p => p.name == "weight").parameter.to_type(ScalarType.Float64);
+        var b = conv1.named_parameters().Single(p => p.name == "bias").parameter.to_type(ScalarType.Float64);
+        // Reference in float64 on the concatenated input, as the seed writes it.
+        var expected = nn.functional.conv2d(Attend.Spatial.CoordConv.Append(features).to_type(ScalarType.Float64), w, b, padding: new long[] { 1, 1 });
+        TestTorch.Close(expected, pos.FirstConvolutionWithCoordinates(features), 1e-4, "split conv1");
+        // Many calls stay finite (the unsplit 18-channel convolution did not, now and then).
+        using var noGrad = no_grad();
+        for (int i = 0; i < 200; i++)
+        {
+            using var scope = NewDisposeScope();
+            Assert.True(pos.call(features).isfinite().all().item<bool>(), $"call {i} gave a non-finite position");
+        }
+    }
+
+    [Fact]
     public void Attention_units_weight_channels_and_only_inputs_have_mlp1()
     {
         manual_seed(3);
