@@ -15,7 +15,7 @@ public sealed record NopSettings(int Epochs = 10, int BatchSize = 32, double Lea
 public sealed record NopEpoch(int Epoch, double L1, double L2, NopEvaluation Test, TimeSpan Elapsed, double ResidentMb)
 {
     public override string ToString() =>
-        $"epoch {Epoch,3}: L1 {L1,7:F3}  L2 {L2,7:F3}  held-out: glimpse on an object {Test.HitRate:P1} (chance {Test.ChanceHitRate:P1}), " +
+        $"epoch {Epoch,3}: L1 {L1,9:E2}  L2 {L2,9:E2}  held-out: glimpse on an object {Test.HitRate:P1} (chance {Test.ChanceHitRate:P1}), " +
         $"purity {Test.Purity:P1}, NMI {Test.Nmi:F3}, objects per image {Test.ObjectsFound:F2}  ({Elapsed.TotalSeconds:F0} s, RSS {ResidentMb:F0} MB)";
 }
 
