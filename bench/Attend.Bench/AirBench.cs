@@ -1,5 +1,6 @@
 // AIR suite (seed 001's full setting): the training step's speed (scenes/second, min/median
-// of repeats), then whole trainings of 50 epochs on 10,000 Multi-MNIST scenes, one per seed,
+// of repeats), then whole trainings of 50 epochs on 10,000 Multi-MNIST scenes, one per seed
+// (seeds firstSeed, firstSeed + 1, …),
 // printing time and memory per epoch, total time and held-out count accuracy, and at the end
 // how many seeds reached 98 %.
 using System.Diagnostics;
@@ -11,7 +12,7 @@ namespace Attend.Bench;
 
 static class AirBench
 {
-    public static void Run(int repeats, int seeds, int epochs)
+    public static void Run(int repeats, int seeds, int firstSeed, int epochs)
     {
         var device = Attend.Runtime.TorchSetup.Init(0);
         var (trainDigits, testDigits) = Mnist.Load();
@@ -38,7 +39,7 @@ static class AirBench
         }
 
         var results = new List<(int Seed, double Accuracy, double Seconds)>();
-        for (int seed = 0; seed < seeds; seed++)
+        for (int seed = firstSeed; seed < firstSeed + seeds; seed++)
         {
             manual_seed(seed);
             using var model = new AirModel();
