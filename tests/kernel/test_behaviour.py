@@ -61,7 +61,13 @@ class KernelBehaviour(unittest.TestCase):
 
     def interrupt_while_true(self, interrupt):
         msg_id = self.kc.execute("while (true) { }")
-        time.sleep(1.0)   # let the loop start
+        # Interrupt once the kernel has taken the request (an interrupt while idle is ignored,
+        # as ipykernel's): its execute_input says so, then give the loop a moment to start.
+        while True:
+            m = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if m["msg_type"] == "execute_input" and m["parent_header"].get("msg_id") == msg_id:
+                break
+        time.sleep(0.5)
         started = time.monotonic()
         interrupt()
         reply = self.kc.get_shell_msg(timeout=TIMEOUT)

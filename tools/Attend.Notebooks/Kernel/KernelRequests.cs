@@ -44,10 +44,12 @@ public sealed partial class KernelServer
         if (storeHistory) executionCount++;
         int count = executionCount;
 
-        using var sink = new IopubSink((type, content) => Publish(type, content, request));
-        if (!silent) sink.Send("execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count });
+        // The cell counts as running from here, so an interrupt that arrives while it is still
+        // being announced or compiled cancels it instead of being lost.
         using var cts = new CancellationTokenSource();
         runningCell = cts;
+        using var sink = new IopubSink((type, content) => Publish(type, content, request));
+        if (!silent) sink.Send("execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count });
         CellResult result;
         // Off the poller thread: NetMQPoller installs a SynchronizationContext that the engine's awaits would wait on.
         try { result = Task.Run(() => engine.ExecuteAsync(code, sink, cts.Token)).GetAwaiter().GetResult(); }
