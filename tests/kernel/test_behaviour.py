@@ -12,6 +12,10 @@ from jupyter_client.manager import start_new_kernel
 from jupyter_client.session import Session
 
 KERNEL = os.environ.get("ATTEND_KERNEL_NAME", "attend-csharp")
+
+# A shell starts background jobs with SIGINT ignored, Python keeps it ignored, and kernels would
+# inherit that: give this process a handler so the kernels it starts get the default.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 TIMEOUT = 30
 
 

@@ -110,7 +110,7 @@ public sealed partial class KernelServer : IDisposable
     void Interrupt(string why)
     {
         var cell = runningCell;
-        if (cell == null) return;
+        if (cell == null) { log.WriteLine($"{why} while idle: nothing to interrupt"); return; }
         log.WriteLine($"interrupting the running cell ({why})");
         try { cell.Cancel(); } catch (ObjectDisposedException) { }
     }
