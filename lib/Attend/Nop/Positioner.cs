@@ -49,7 +49,7 @@ public sealed class Positioner : Module<Tensor, Tensor>
     /// on the features plus its last two on the coordinate channels. The sum is the same
     /// convolution with the same weights. It is split because this libtorch's CPU convolution
     /// now and then returned garbage (NaN, in a few percent of calls) for 17, 18 and 24 input
-    /// channels on this machine, while 1–16 and 32 were always right.
+    /// channels on this machine, while 1, 2, 3, 8, 10, 16, 20 and 32 never did in the same trials.
     /// The coordinate term is the same for every image, so it is computed once and broadcast.</summary>
     public Tensor FirstConvolutionWithCoordinates(Tensor features)
     {
