@@ -13,6 +13,10 @@ public static class ClusterScores
         return (double)sum / categories.Count;
     }
 
+    /// <summary>The purity of naming everything alike: the share of the most common label (NaN when empty).</summary>
+    public static double MajorityShare(IReadOnlyList<long> labels)
+        => labels.Count == 0 ? double.NaN : labels.GroupBy(l => l).Max(g => g.Count()) / (double)labels.Count;
+
     public static double NormalisedMutualInformation(IReadOnlyList<long> categories, IReadOnlyList<long> labels)
     {
         Check(categories, labels);

@@ -16,10 +16,9 @@ public sealed class AttentionUnit : Module
     readonly Conv2d? spread;
     readonly int inputDim;
 
-    public int InputDim => inputDim;
     public bool HasMlp1 => mlp1 is not null;
 
-    /// <param name="inputDim">size of the localiser's input (0: none, so no MLP₁).</param>
+    /// <summary>An attention unit for a localiser whose input has <paramref name="inputDim"/> numbers (0: none, so no MLP₁).</summary>
     public AttentionUnit(NopConfig c, int inputDim, string name) : base(name)
     {
         if (inputDim < 0) throw new ArgumentException($"input size must be ≥ 0, got {inputDim}");

@@ -8,7 +8,7 @@ namespace Attend.Nop;
 
 public static class LocalisationTasks
 {
-    /// <summary>Centre of object <paramref name="slot"/> in normalised coordinates, [N, 2].</summary>
+    /// <summary>Centre of each scene's object <paramref name="objectIndex"/>[i] in normalised coordinates, [N, 2].</summary>
     public static Tensor Centres(IScenes scenes, Tensor objectIndex)
     {
         using var _ = NewDisposeScope();

@@ -66,6 +66,7 @@ public static class LocaliserTraining
     public static (double ErrorPixels, double WithinHalfSize) Evaluate(Localiser model, LocalisationData data, int canvasSize, float objectHalfSize, Device? device = null, int batchSize = 200)
     {
         device ??= CPU;
+        bool wasTraining = model.training;
         model.eval();
         double sum = 0; long within = 0;
         using (no_grad())
@@ -78,7 +79,7 @@ public static class LocaliserTraining
                 sum += d.sum().item<float>();
                 within += d.lt(objectHalfSize).sum().item<long>();
             }
-        model.train();
+        model.train(wasTraining);
         return (sum / data.Count, (double)within / data.Count);
     }
 }

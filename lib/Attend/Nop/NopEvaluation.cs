@@ -67,7 +67,7 @@ public sealed record NopEvaluation(double HitRate, double ChanceHitRate, double 
         double objectsFound = Enumerable.Range(0, (int)n).Average(s => (double)Enumerable.Range(0, queries).Select(qi => hits[s * queries + qi]).Where(h => h >= 0).Distinct().Count());
         return new NopEvaluation((double)hitSlots.Count / hits.Length, chance,
                                  ClusterScores.Purity(hitCategories, hitLabels),
-                                 hitLabels.Count == 0 ? double.NaN : hitLabels.GroupBy(l => l).Max(g => g.Count()) / (double)hitLabels.Count,
+                                 ClusterScores.MajorityShare(hitLabels),
                                  ClusterScores.NormalisedMutualInformation(hitCategories, hitLabels),
                                  objectsFound, l1 / (n * queries), l2 / (n * queries), positions, hits, categories, queries);
     }
