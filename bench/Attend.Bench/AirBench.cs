@@ -29,7 +29,7 @@ static class AirBench
             var step = Measure.Time("AIR training step, batch 64 (forward, losses, backward, Adam)", repeats, () =>
             {
                 optimizer.zero_grad();
-                using var r = model.Infer(x, g);
+                using var r = model.call(x, g);
                 using var l = AirLoss.Compute(x, r, model.Config);
                 l.Total.backward();
                 optimizer.step();

@@ -40,7 +40,7 @@ static class LabBench
     /// <summary>The lab's literal loop: one class at a time through a 1×1 convolution.</summary>
     static Tensor Sequential(DynamicFilterNet net, Tensor x)
     {
-        var v = net.backbone.call(x);
+        var v = net.Backbone.call(x);
         var filters = net.Filters();
         var scores = new List<Tensor>();
         for (int k = 0; k < DynamicFilterNet.Classes; k++)

@@ -3,6 +3,7 @@
 // the step that found it (red, green, yellow).
 using Attend.Plotting;
 using Attend.Spatial;
+using Attend.Training;
 using static TorchSharp.torch;
 
 namespace Attend.Air;
@@ -14,31 +15,27 @@ public static class AirFigures
     /// <summary>Reconstructions [n, 1, S, S] and, per scene, the boxes of the steps with z_pres = 1.</summary>
     public static (Tensor Reconstructions, List<IReadOnlyList<Box>> Boxes) Explain(AirModel model, Tensor scenes, Generator? generator = null)
     {
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        using var mode = ModeScope.Eval(model);
+        using var _ = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var r = model.call(scenes, generator);
+        int n = (int)scenes.shape[0];
+        int steps = model.Config.Steps;
+        var boxes = new List<IReadOnlyList<Box>>();
+        var pres = r.ZPres.cpu().data<float>().ToArray();
+        var bounds = AttentionRectangle.BoundingBox(AttentionRectangle.FromZWhere(r.ZWhere.reshape(-1, 3), model.Config.CanvasSize))
+                     .cpu().data<float>().ToArray();
+        for (int i = 0; i < n; i++)
         {
-            using var _ = NewDisposeScope();
-            using var noGrad = no_grad();
-            using var r = model.Infer(scenes, generator);
-            int n = (int)scenes.shape[0], steps = model.Config.Steps;
-            var boxes = new List<IReadOnlyList<Box>>();
-            var pres = r.ZPres.cpu().data<float>().ToArray();
-            var bounds = AttentionRectangle.BoundingBox(AttentionRectangle.FromZWhere(r.ZWhere.reshape(-1, 3), model.Config.CanvasSize))
-                         .cpu().data<float>().ToArray();
-            for (int i = 0; i < n; i++)
-            {
-                var list = new List<Box>();
-                for (int k = 0; k < steps; k++)
-                    if (pres[i * steps + k] > 0.5f)
-                    {
-                        int b = (i * steps + k) * 4;
-                        list.Add(new Box(bounds[b], bounds[b + 1], bounds[b + 2], bounds[b + 3], StepColours[k % StepColours.Length]));
-                    }
-                boxes.Add(list);
-            }
-            return (r.Reconstruction.clamp(0, 1).cpu().MoveToOuterDisposeScope(), boxes);
+            var list = new List<Box>();
+            for (int k = 0; k < steps; k++)
+                if (pres[i * steps + k] > 0.5f)
+                {
+                    int b = (i * steps + k) * 4;
+                    list.Add(new Box(bounds[b], bounds[b + 1], bounds[b + 2], bounds[b + 3], StepColours[k % StepColours.Length]));
+                }
+            boxes.Add(list);
         }
-        finally { model.train(wasTraining); }
+        return (r.Reconstruction.clamp(0, 1).cpu().MoveToOuterDisposeScope(), boxes);
     }
 }

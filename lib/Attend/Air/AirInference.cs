@@ -1,5 +1,6 @@
 // What one pass of AIR over a batch produces: per step (N = 3) the sampled latents, their
 // distribution parameters, the delayed mask and the baseline, plus the reconstruction and counts.
+using Attend.Nn;
 using static TorchSharp.torch;
 
 namespace Attend.Air;
@@ -7,7 +8,7 @@ namespace Attend.Air;
 /// <summary>Shapes: B images, N steps. z_pres, p_pres, mask, log-likelihood and baseline are
 /// [B, N]; z_where and its parameters [B, N, 3]; z_what's parameters [B, N, 20]; the pasted
 /// windows [B, N, S, S]; the reconstruction [B, 1, S, S]; counts [B] (int64).</summary>
-public sealed class AirInference : IDisposable
+public sealed class AirInference : OutputBundle
 {
     public required Tensor ZPres { get; init; }
     public required Tensor ProbPres { get; init; }
@@ -29,9 +30,4 @@ public sealed class AirInference : IDisposable
     /// <summary>Objects found: the number of z_pres = 1.</summary>
     public Tensor Counts => ZPres.sum(1).to_type(ScalarType.Int64);
 
-    public void Dispose()
-    {
-        foreach (var t in new[] { ZPres, ProbPres, MaskDelay, PresLogLikelihood, ZWhere, MuWhere, LogVarWhere, ZWhat, MuWhat, LogVarWhat, Baseline, Pasted, Reconstruction })
-            t.Dispose();
-    }
 }

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace Attend.Air;
 
-public sealed class AirLosses : IDisposable
+public sealed class AirLosses : OutputBundle
 {
     public required Tensor KlDivergence { get; init; }
     public required Tensor Nll { get; init; }
@@ -16,8 +16,6 @@ public sealed class AirLosses : IDisposable
     /// <summary>The sum the optimiser minimises: the first three train the model, the last the
     /// baseline (the detaches keep the two apart).</summary>
     public Tensor Total => KlDivergence + Nll + Reinforce + Baseline;
-
-    public void Dispose() { KlDivergence.Dispose(); Nll.Dispose(); Reinforce.Dispose(); Baseline.Dispose(); }
 }
 
 public static class AirLoss

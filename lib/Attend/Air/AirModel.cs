@@ -3,13 +3,14 @@
 // 24×24 glimpse) and paste the decoded window back; the canvas is the sum of the pasted windows
 // whose z_pres is 1. The neural baseline runs alongside on detached inputs.
 using Attend.Spatial;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
 namespace Attend.Air;
 
-public sealed class AirModel : Module
+public sealed class AirModel : Module<Tensor, Generator?, AirInference>
 {
     readonly WhatVae vae;
     readonly InferenceRnn rnn;
@@ -34,8 +35,8 @@ public sealed class AirModel : Module
     public IEnumerable<Parameter> BaselineParameters() => baseline.parameters();
 
     /// <summary>Runs the N steps. Sampling (z_pres, z_where, z_what) draws from <paramref name="generator"/>
-    /// (the global generator when null).</summary>
-    public AirInference Infer(Tensor images, Generator? generator = null)
+    /// (the global generator when null). Call it as <c>model.call(images, generator)</c>.</summary>
+    public override AirInference forward(Tensor images, Generator? generator)
     {
         var c = Config;
         Shapes.Require(images, "scenes", -1, 1, c.CanvasSize, c.CanvasSize);
@@ -73,8 +74,7 @@ public sealed class AirModel : Module
             var where = mu + (0.5 * logVar).exp() * eps;
 
             var glimpse = ZWhere.ImageToWindow(images, where, c.WindowSize);
-            var (what, muW, logVarW) = vae.Encode(glimpse, generator);
-            var window = vae.Decode(what);
+            var (what, muW, logVarW, window) = vae.call(glimpse, generator);
             pasted.Add(ZWhere.WindowToImage(window, where, c.CanvasSize).squeeze(1));
 
             z = cat(new[] { pres, where, what }, 1);

@@ -4,8 +4,8 @@
 // after every epoch, and checkpoints at chosen epochs. Each epoch draws its shuffle and samples
 // from a generator seeded by (seed, epoch), so a run is reproducible on the CPU and can resume
 // from any checkpoint exactly. Counts are used only to measure accuracy, never to train.
-using System.Diagnostics;
 using Attend.Data;
+using Attend.Training;
 using Attend.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -41,50 +41,38 @@ public static class AirTraining
     public static string CheckpointPath(string folder, AirSettings s, int epoch) => Path.Combine(folder, $"air-seed{s.Seed}-of{s.Epochs}-epoch{epoch}.ckpt");
 
     /// <summary>Trains from <paramref name="startEpoch"/> (1, or one past a resumed checkpoint's epoch).
-    /// <paramref name="test"/> may be null (no held-out accuracy).</summary>
+    /// <paramref name="test"/> may be null (no held-out accuracy). Stops between batches when
+    /// <paramref name="cancellation"/> is set.</summary>
     public static List<AirEpoch> Train(AirModel model, Adam optimizer, MultiMnistScenes train, MultiMnistScenes? test, AirSettings s,
-                                       string? checkpointFolder = null, int startEpoch = 1, Device? device = null, Action<AirEpoch>? progress = null)
+                                       string? checkpointFolder = null, int startEpoch = 1, Device? device = null, Action<AirEpoch>? progress = null,
+                                       CancellationToken cancellation = default, Action<BatchProgress>? onBatch = null)
     {
-        if (s.Epochs < 1 || s.BatchSize < 1 || startEpoch < 1) throw new ArgumentException($"invalid AIR settings {s} (start epoch {startEpoch})");
         device ??= CPU;
         model.to(device);
-        var history = new List<AirEpoch>();
-        for (int epoch = startEpoch; epoch <= s.Epochs; epoch++)
+        var loop = new LoopOptions(s.Epochs, s.BatchSize, s.Seed, startEpoch, Noise: NoiseStream.Device, Device: device,
+                                   Cancellation: cancellation, OnBatch: onBatch);
+        return EpochLoop.Run(model, train.Count, loop, batch =>
         {
-            var sw = Stopwatch.StartNew();
-            model.train();
-            using var g = new Generator((ulong)(s.Seed * 1_000_003 + epoch), device);
-            using var shuffle = new Generator((ulong)(s.Seed * 1_000_003 + epoch));
-            double kl = 0, nll = 0, reinforce = 0, baseline = 0; long correct = 0, seen = 0;
-            using (var order = randperm(train.Count, generator: shuffle))
-                for (long start = 0; start < train.Count; start += s.BatchSize)
-                {
-                    using var scope = NewDisposeScope();
-                    var idx = order.narrow(0, start, Math.Min(s.BatchSize, train.Count - start));
-                    var x = train.Images.index_select(0, idx).to(device);
-                    optimizer.zero_grad();
-                    using var r = model.Infer(x, g);
-                    using var losses = AirLoss.Compute(x, r, model.Config);
-                    losses.Total.backward();
-                    optimizer.step();
-                    long n = idx.shape[0];
-                    kl += losses.KlDivergence.item<float>() * n; nll += losses.Nll.item<float>() * n;
-                    reinforce += losses.Reinforce.item<float>() * n; baseline += losses.Baseline.item<float>() * n;
-                    correct += r.Counts.cpu().eq(train.Counts.index_select(0, idx)).sum().item<long>();
-                    seen += n;
-                }
-            double trainSeconds = sw.Elapsed.TotalSeconds;
+            var x = batch.Select(train.Images).to(device);
+            optimizer.zero_grad();
+            using var r = model.call(x, batch.Noise);
+            using var losses = AirLoss.Compute(x, r, model.Config);
+            losses.Total.backward();
+            optimizer.step();
+            batch.Record("kl", losses.KlDivergence.item<float>());
+            batch.Record("nll", losses.Nll.item<float>());
+            batch.Record("reinforce", losses.Reinforce.item<float>());
+            batch.Record("baseline", losses.Baseline.item<float>());
+            batch.Count("correct", r.Counts.cpu().eq(batch.Select(train.Counts)).sum().item<long>());
+        }, t =>
+        {
             double testAccuracy = test is null ? double.NaN : CountAccuracy(model, test, s.Seed, device);
-            if (checkpointFolder != null && s.SavedEpochs.Contains(epoch))
-                Checkpoint.Save(CheckpointPath(checkpointFolder, s, epoch), model, optimizer,
-                                new CheckpointInfo(epoch, testAccuracy, $"AIR, {s}"));
-            using var self = Process.GetCurrentProcess();
-            var e = new AirEpoch(epoch, kl / seen, nll / seen, reinforce / seen, baseline / seen, (double)correct / seen, testAccuracy,
-                                 sw.Elapsed, seen / trainSeconds, self.WorkingSet64 / 1e6);
-            history.Add(e);
-            progress?.Invoke(e);
-        }
-        return history;
+            if (checkpointFolder != null && s.SavedEpochs.Contains(t.Epoch))
+                Checkpoint.Save(CheckpointPath(checkpointFolder, s, t.Epoch), model, optimizer,
+                                new CheckpointInfo(t.Epoch, testAccuracy, $"AIR, {s}"));
+            return new AirEpoch(t.Epoch, t.Mean("kl"), t.Mean("nll"), t.Mean("reinforce"), t.Mean("baseline"), t.Fraction("correct"),
+                                testAccuracy, t.Elapsed, t.SamplesPerSecond, ResidentMemory.Megabytes());
+        }, progress);
     }
 
     /// <summary>Fraction of scenes whose inferred count (Σ z_pres, sampled as in training, from a
@@ -99,32 +87,16 @@ public static class AirTraining
     public static Tensor InferredCounts(AirModel model, MultiMnistScenes scenes, long seed = 0, Device? device = null, int batchSize = 500)
     {
         device ??= CPU;
-        bool wasTraining = model.training;
-        model.eval();
-        using var g = new Generator((ulong)seed + 7_777, device);
+        using var g = new Generator(TrainingSeeds.ForEvaluation(seed, TrainingSeeds.AirCounting), device);
         var counts = new List<Tensor>();
-        using (no_grad())
-            for (long start = 0; start < scenes.Count; start += batchSize)
-            {
-                long n = Math.Min(batchSize, scenes.Count - start);
-                using var r = model.Infer(scenes.Images.narrow(0, start, n).to(device), g);
-                counts.Add(r.Counts.cpu());
-            }
-        model.train(wasTraining);
+        EvaluationBatches.Run(model, scenes.Count, batchSize, (start, n) =>
+        {
+            using var r = model.call(scenes.Images.narrow(0, start, n).to(device), g);
+            counts.Add(r.Counts.cpu().DetachFromDisposeScope());
+        });
         var all = cat(counts, 0);
         foreach (var c in counts) c.Dispose();
         return all;
-    }
-
-    /// <summary>Confusion of counts: entry [true, inferred] is the number of scenes with that pair
-    /// (rows and columns 0..maxCount).</summary>
-    public static long[,] CountConfusion(Tensor trueCounts, Tensor inferredCounts, int maxCount)
-    {
-        var t = trueCounts.data<long>().ToArray(); var i = inferredCounts.data<long>().ToArray();
-        if (t.Length != i.Length) throw new ArgumentException($"{t.Length} true counts but {i.Length} inferred ones");
-        var m = new long[maxCount + 1, maxCount + 1];
-        for (int k = 0; k < t.Length; k++) m[Math.Clamp(t[k], 0, maxCount), Math.Clamp(i[k], 0, maxCount)]++;
-        return m;
     }
 
     /// <summary>Restores model and optimizer from a checkpoint; training continues at the returned epoch + 1.</summary>

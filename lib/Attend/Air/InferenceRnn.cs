@@ -13,10 +13,13 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Attend.Air;
 
-public sealed class InferenceRnn : Module
+public sealed class InferenceRnn : Module<Tensor, Tensor, Tensor, (Tensor Head, Tensor Hidden)>
 {
-    readonly Linear input, hidden, output;
-    readonly int pixels, headSize;
+    readonly Linear input;
+    readonly Linear hidden;
+    readonly Linear output;
+    readonly int pixels;
+    readonly int headSize;
 
     /// <summary>Number of leading outputs that are not hidden state: 7 for the inference network
     /// (p_pres logit, μ_where, log σ²_where), 1 for the baseline.</summary>
@@ -59,7 +62,7 @@ public sealed class InferenceRnn : Module
 
     /// <summary>The seed's forward, rnn(x, z, h), on the full concatenated input (used by tests to
     /// check that the split first layer computes the same thing).</summary>
-    public (Tensor Head, Tensor Hidden) Forward(Tensor images, Tensor zPrevious, Tensor hPrevious)
+    public override (Tensor Head, Tensor Hidden) forward(Tensor images, Tensor zPrevious, Tensor hPrevious)
     {
         using var _ = NewDisposeScope();
         var x = cat(new[] { images.reshape(images.shape[0], -1), zPrevious, hPrevious }, 1);

@@ -1,22 +1,27 @@
 // Maps a 24×24 glimpse to z_what (a Gaussian encoder, sampled by reparameterisation) and a
 // z_what back to a glimpse (a decoder ending in a sigmoid shifted by −3, so an untrained
 // decoder draws nearly empty windows and using an object costs little reconstruction).
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
 namespace Attend.Air;
 
-public sealed class WhatVae : Module
+public sealed class WhatVae : Module<Tensor, Generator?, (Tensor Z, Tensor Mu, Tensor LogVar, Tensor Window)>
 {
-    readonly Sequential encoder, decoder;
-    readonly int windowSize, whatDim;
+    readonly Sequential encoder;
+    readonly Sequential decoder;
+    readonly int windowSize;
+    readonly int whatDim;
     readonly double sigmoidBias;
 
     /// <summary>encoder 576→400→ReLU→2×20 (μ, log σ²); decoder 20→400→ReLU→576.</summary>
     public WhatVae(AirConfig c) : base(nameof(WhatVae))
     {
-        windowSize = c.WindowSize; whatDim = c.WhatDim; sigmoidBias = c.SigmoidBias;
+        windowSize = c.WindowSize;
+        whatDim = c.WhatDim;
+        sigmoidBias = c.SigmoidBias;
         encoder = Sequential(Linear(c.WindowPixelCount, c.WhatHidden), ReLU(), Linear(c.WhatHidden, 2 * c.WhatDim));
         decoder = Sequential(Linear(c.WhatDim, c.WhatHidden), ReLU(), Linear(c.WhatHidden, c.WindowPixelCount));
         RegisterComponents();
@@ -33,6 +38,13 @@ public sealed class WhatVae : Module
         GC.KeepAlive(generator);   // a caller's `new Generator(…)` must not be finalised during the native call
         var z = mu + (0.5 * logVar).exp() * eps;
         return (z.MoveToOuterDisposeScope(), mu.MoveToOuterDisposeScope(), logVar.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Glimpses [B, 1, w, w] → z_what, its μ and log σ² (each [B, 20]) and the decoded window [B, 1, w, w].</summary>
+    public override (Tensor Z, Tensor Mu, Tensor LogVar, Tensor Window) forward(Tensor glimpses, Generator? generator)
+    {
+        var (z, mu, logVar) = Encode(glimpses, generator);
+        return (z, mu, logVar, Decode(z));
     }
 
     /// <summary>z_what [B, 20] → glimpse [B, 1, w, w] in (0, 1).</summary>

@@ -15,12 +15,14 @@ public enum FilterPath { Dynamic, Static }
 public sealed class DynamicFilterNet : Module<Tensor, Tensor>
 {
     public const int Classes = 10, EmbeddingSize = 128, HiddenSize = 256;
-    public readonly ResNet18Stem backbone;
+    readonly ResNet18Stem backbone;
     readonly Embedding? class_embeddings;
     readonly Sequential? weights_generator;
     readonly Parameter? static_filters;
     readonly Sequential score_predictor;
     readonly int responseSize;
+
+    public ResNet18Stem Backbone => backbone;
 
     public FilterPath Path { get; }
 

@@ -3,8 +3,8 @@
 // (model + optimizer) whenever test accuracy improves, and resume from it. Each epoch draws its
 // shuffle and augmentation from a generator seeded by (seed, epoch), so a resumed run continues
 // exactly as an uninterrupted one would.
-using System.Diagnostics;
 using Attend.Data;
+using Attend.Training;
 using Attend.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -28,55 +28,49 @@ public static class LabTraining
     /// gradients and keeps its batch-norm statistics.</summary>
     public static Adam CreateOptimizer(DynamicFilterNet model, LabSettings s)
     {
-        foreach (var p in model.backbone.parameters()) p.requires_grad = !s.FreezeBackbone;
+        foreach (var p in model.Backbone.parameters()) p.requires_grad = !s.FreezeBackbone;
         return optim.Adam(model.parameters().Where(p => p.requires_grad), s.LearningRate);
     }
 
+    /// <summary>Trains from <paramref name="startEpoch"/>, checkpointing whenever test accuracy beats
+    /// <paramref name="bestTestAccuracy"/>. Stops between batches when <paramref name="cancellation"/> is set.</summary>
     public static List<LabEpoch> Train(DynamicFilterNet model, OptimizerHelper optimizer, LabDataset data, LabSettings s,
                                        string? checkpointPath = null, int startEpoch = 1, double bestTestAccuracy = double.NegativeInfinity,
-                                       Device? device = null, Action<LabEpoch>? progress = null)
+                                       Device? device = null, Action<LabEpoch>? progress = null,
+                                       CancellationToken cancellation = default, Action<BatchProgress>? onBatch = null)
     {
-        if (s.Epochs < 1 || s.BatchSize < 1) throw new ArgumentException($"invalid settings {s}");
         device ??= CPU;
         model.to(device);
-        var history = new List<LabEpoch>();
-        for (int epoch = startEpoch; epoch <= s.Epochs; epoch++)
+        var loop = new LoopOptions(s.Epochs, s.BatchSize, s.Seed, startEpoch, Device: device, Cancellation: cancellation, OnBatch: onBatch);
+        return EpochLoop.Run(model, data.Train.Count, loop, batch =>
         {
-            var sw = Stopwatch.StartNew();
-            model.train();
-            if (s.FreezeBackbone) model.backbone.eval();
-            using var g = new Generator((ulong)(s.Seed * 1_000_003 + epoch));
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = s.LearningRateAt(epoch);
-            double lossSum = 0; long correct = 0, seen = 0;
-            using (var order = randperm(data.Train.Count, generator: g))
-                for (long start = 0; start < data.Train.Count; start += s.BatchSize)
-                {
-                    using var scope = NewDisposeScope();
-                    var idx = order.narrow(0, start, Math.Min(s.BatchSize, data.Train.Count - start));
-                    var x = data.Train.Images.index_select(0, idx);
-                    if (s.Augment) x = LabData.Augment(x, g);
-                    var y = data.Train.Labels.index_select(0, idx).to(device);
-                    optimizer.zero_grad();
-                    var scores = model.call(x.to(device));
-                    var loss = nn.functional.cross_entropy(scores, y);
-                    loss.backward();
-                    optimizer.step();
-                    lossSum += loss.item<float>() * idx.shape[0];
-                    correct += scores.argmax(1).eq(y).sum().item<long>();
-                    seen += idx.shape[0];
-                }
+            var x = batch.Select(data.Train.Images);
+            if (s.Augment) x = LabData.Augment(x, batch.Noise);
+            var y = batch.Select(data.Train.Labels).to(device);
+            optimizer.zero_grad();
+            var scores = model.call(x.to(device));
+            var loss = nn.functional.cross_entropy(scores, y);
+            loss.backward();
+            optimizer.step();
+            batch.Record("loss", loss.item<float>());
+            batch.Count("correct", scores.argmax(1).eq(y).sum().item<long>());
+        }, t =>
+        {
             double accuracy = Accuracy(model, data.Test, device);
             bool improved = accuracy > bestTestAccuracy;
             if (improved)
             {
                 bestTestAccuracy = accuracy;
-                if (checkpointPath != null) Checkpoint.Save(checkpointPath, model, optimizer, new CheckpointInfo(epoch, accuracy, $"{model.Path} filters, {s}"));
+                if (checkpointPath != null)
+                    Checkpoint.Save(checkpointPath, model, optimizer, new CheckpointInfo(t.Epoch, accuracy, $"{model.Path} filters, {s}"));
             }
-            var e = new LabEpoch(epoch, lossSum / seen, (double)correct / seen, accuracy, sw.Elapsed, Process.GetCurrentProcess().WorkingSet64 / 1e6, improved && checkpointPath != null);
-            history.Add(e);
-            progress?.Invoke(e);
-        }
-        return history;
+            return new LabEpoch(t.Epoch, t.Mean("loss"), t.Fraction("correct"), accuracy, t.Elapsed, ResidentMemory.Megabytes(),
+                                improved && checkpointPath != null);
+        }, progress, beginEpoch: epoch =>
+        {
+            if (s.FreezeBackbone) model.Backbone.eval();
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = s.LearningRateAt(epoch);
+        });
     }
 
     /// <summary>Restores model and optimizer from the best checkpoint; training continues at the returned epoch + 1.</summary>

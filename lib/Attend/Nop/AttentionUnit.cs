@@ -9,7 +9,7 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Attend.Nop;
 
-public sealed class AttentionUnit : Module
+public sealed class AttentionUnit : Module<Tensor, Tensor, Tensor?, (Tensor Features, Tensor Weights)>
 {
     readonly Sequential? mlp1;
     readonly Sequential mlp2;
@@ -51,7 +51,7 @@ public sealed class AttentionUnit : Module
     }
 
     /// <summary>Weighted features [B, C, 16, 16] and the weights [B, C].</summary>
-    public (Tensor Features, Tensor Weights) Forward(Tensor features, Tensor vector, Tensor? input)
+    public override (Tensor Features, Tensor Weights) forward(Tensor features, Tensor vector, Tensor? input)
     {
         using var _ = NewDisposeScope();
         var w = Weights(vector, input);

@@ -9,8 +9,10 @@ namespace Attend.Nop;
 
 public sealed class CountProbe : Module<Tensor, Tensor>
 {
-    public readonly Preprocessor preprocessor;
+    readonly Preprocessor preprocessor;
     readonly Linear readout;
+
+    public Preprocessor Preprocessor => preprocessor;
 
     public CountProbe(NopConfig c, int maxCount) : base(nameof(CountProbe))
     {
@@ -23,7 +25,7 @@ public sealed class CountProbe : Module<Tensor, Tensor>
     public override Tensor forward(Tensor images)
     {
         using var _ = NewDisposeScope();
-        var (_, vector) = preprocessor.Forward(images);
+        var (_, vector) = preprocessor.call(images);
         return readout.call(vector).MoveToOuterDisposeScope();
     }
 }

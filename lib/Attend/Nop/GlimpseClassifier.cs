@@ -1,6 +1,7 @@
 // Maps a 16×16 glimpse to a category: the seed's small CNN ending in a hard Gumbel-softmax, so the
 // forward pass names exactly one of 16 categories and the backward pass still has a gradient.
 using Attend.Nn;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -8,16 +9,22 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Attend.Nop;
 
-public sealed class GlimpseClassifier : Module
+public sealed class GlimpseClassifier : Module<Tensor, Generator?, (Tensor Category, Tensor Logits)>
 {
-    readonly Conv2d conv1, conv2, conv3, conv4;
-    readonly Linear fc1, fc2, fc3;
+    readonly Conv2d conv1;
+    readonly Conv2d conv2;
+    readonly Conv2d conv3;
+    readonly Conv2d conv4;
+    readonly Linear fc1;
+    readonly Linear fc2;
+    readonly Linear fc3;
     readonly int inChannels;
     readonly double tau;
 
     public GlimpseClassifier(NopConfig c) : base(nameof(GlimpseClassifier))
     {
-        inChannels = c.InChannels; tau = c.GumbelTemperature;
+        inChannels = c.InChannels;
+        tau = c.GumbelTemperature;
         conv1 = Conv2d(c.InChannels, 16, 5, padding: 2);
         conv2 = Conv2d(16, 16, 3, padding: 1);
         conv3 = Conv2d(16, 16, 3, padding: 1);
@@ -43,7 +50,7 @@ public sealed class GlimpseClassifier : Module
     }
 
     /// <summary>One-hot categories [B, K] (hard Gumbel-softmax, straight-through) and the logits.</summary>
-    public (Tensor Category, Tensor Logits) Forward(Tensor glimpses, Generator? generator = null)
+    public override (Tensor Category, Tensor Logits) forward(Tensor glimpses, Generator? generator)
     {
         using var _ = NewDisposeScope();
         var logits = Logits(glimpses);

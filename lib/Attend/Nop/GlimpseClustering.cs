@@ -3,8 +3,8 @@
 // category alone, so categories must group glimpses that look alike. A usage term (log K minus
 // the entropy of the batch's mean category probabilities) keeps all glimpses from collapsing
 // into one category. Used by the classifier notebook to measure purity and NMI against digits.
-using System.Diagnostics;
 using Attend.Metrics;
+using Attend.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,11 +15,13 @@ namespace Attend.Nop;
 
 public sealed record ClusteringEpoch(int Epoch, double ReconstructionLoss, double Purity, double Nmi, int CategoriesUsed, TimeSpan Elapsed);
 
-public sealed class GlimpseClustering : Module
+public sealed class GlimpseClustering : Module<Tensor, Generator?, (Tensor Reconstruction, Tensor Category, Tensor Logits)>
 {
-    public readonly GlimpseClassifier classifier;
+    readonly GlimpseClassifier classifier;
     readonly Sequential decoder;
     readonly int channels;
+
+    public GlimpseClassifier Classifier => classifier;
 
     /// <summary>Decoder: one-hot (K) → 256 → ReLU → C·16·16 → sigmoid.</summary>
     public GlimpseClustering(NopConfig c) : base(nameof(GlimpseClustering))
@@ -31,10 +33,10 @@ public sealed class GlimpseClustering : Module
     }
 
     /// <summary>Reconstructions [B, C, 16, 16], the one-hot categories and the logits.</summary>
-    public (Tensor Reconstruction, Tensor Category, Tensor Logits) Forward(Tensor glimpses, Generator? generator)
+    public override (Tensor Reconstruction, Tensor Category, Tensor Logits) forward(Tensor glimpses, Generator? generator)
     {
         using var _ = NewDisposeScope();
-        var (category, logits) = classifier.Forward(glimpses, generator);
+        var (category, logits) = classifier.call(glimpses, generator);
         var r = decoder.call(category).sigmoid().view(-1, channels, 16, 16);
         return (r.MoveToOuterDisposeScope(), category.MoveToOuterDisposeScope(), logits.MoveToOuterDisposeScope());
     }
@@ -52,47 +54,36 @@ public sealed class GlimpseClustering : Module
     /// <summary>The category the classifier names for each glimpse (argmax of the logits: no noise).</summary>
     public long[] Categorise(Tensor glimpses, int batchSize = 500)
     {
-        bool wasTraining = training;
-        eval();
         var result = new List<long>();
-        using (no_grad())
-            for (long s = 0; s < glimpses.shape[0]; s += batchSize)
-            {
-                using var scope = NewDisposeScope();
-                result.AddRange(classifier.Logits(glimpses.narrow(0, s, Math.Min(batchSize, glimpses.shape[0] - s))).argmax(1).data<long>().ToArray());
-            }
-        train(wasTraining);
+        EvaluationBatches.Run(this, glimpses.shape[0], batchSize, (start, n) =>
+            result.AddRange(classifier.Logits(glimpses.narrow(0, start, n)).argmax(1).data<long>().ToArray()));
         return result.ToArray();
     }
 
-    public List<ClusteringEpoch> Train(Tensor glimpses, Tensor testGlimpses, long[] testLabels, int epochs, int batchSize = 64, double learningRate = 1e-3,
-                                       long seed = 0, double usageWeight = 0.1, Action<ClusteringEpoch>? progress = null)
+    /// <summary>Trains the autoencoder (binary cross-entropy plus <paramref name="usageWeight"/> times the
+    /// usage term) and scores the held-out categories after every epoch. Shuffle and Gumbel noise
+    /// share the epoch's stream. Stops between batches when <paramref name="cancellation"/> is set.</summary>
+    public List<ClusteringEpoch> Train(Tensor glimpses, Tensor testGlimpses, long[] testLabels, TrainingSettings s, double usageWeight = 0.1,
+                                       Action<ClusteringEpoch>? progress = null, CancellationToken cancellation = default,
+                                       Action<BatchProgress>? onBatch = null)
     {
-        using var optimizer = optim.Adam(parameters(), learningRate);
-        var curve = new List<ClusteringEpoch>();
-        for (int epoch = 1; epoch <= epochs; epoch++)
+        s.Validate();
+        using var optimizer = optim.Adam(parameters(), s.LearningRate);
+        var loop = new LoopOptions(s.Epochs, s.BatchSize, s.Seed, Cancellation: cancellation, OnBatch: onBatch);
+        return EpochLoop.Run(this, glimpses.shape[0], loop, batch =>
         {
-            var sw = Stopwatch.StartNew();
-            using var g = new Generator((ulong)(seed * 1_000_003 + epoch));
-            double lossSum = 0;
-            using (var order = randperm(glimpses.shape[0], generator: g))
-                for (long start = 0; start < glimpses.shape[0]; start += batchSize)
-                {
-                    using var scope = NewDisposeScope();
-                    var x = glimpses.index_select(0, order.narrow(0, start, Math.Min(batchSize, glimpses.shape[0] - start)));
-                    var (r, _, logits) = Forward(x, g);
-                    var loss = F.binary_cross_entropy(r, x.clamp(0, 1)) + usageWeight * UsagePenalty(logits);
-                    optimizer.zero_grad();
-                    loss.backward();
-                    optimizer.step();
-                    lossSum += loss.item<float>() * x.shape[0];
-                }
+            var x = batch.Select(glimpses);
+            var (r, _, logits) = call(x, batch.Noise);
+            var loss = F.binary_cross_entropy(r, x.clamp(0, 1)) + usageWeight * UsagePenalty(logits);
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            batch.Record("loss", loss.item<float>());
+        }, t =>
+        {
             var cats = Categorise(testGlimpses);
-            var e = new ClusteringEpoch(epoch, lossSum / glimpses.shape[0], ClusterScores.Purity(cats, testLabels),
-                                        ClusterScores.NormalisedMutualInformation(cats, testLabels), cats.Distinct().Count(), sw.Elapsed);
-            curve.Add(e);
-            progress?.Invoke(e);
-        }
-        return curve;
+            return new ClusteringEpoch(t.Epoch, t.Mean("loss"), ClusterScores.Purity(cats, testLabels),
+                                       ClusterScores.NormalisedMutualInformation(cats, testLabels), cats.Distinct().Count(), t.Elapsed);
+        }, progress);
     }
 }

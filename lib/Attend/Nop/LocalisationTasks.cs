@@ -1,7 +1,9 @@
 // Maps labelled scenes to supervised localisation tasks for the sanity experiments: "where is
 // the (only) object" for the positioner, and "where is the object of this colour" (one-hot
-// colour as the attention unit's input) for the attention notebook.
+// colour as the attention unit's input) for the attention notebook, and every object's glimpse at
+// its true box for the classifier notebook.
 using Attend.Data;
+using Attend.Spatial;
 using static TorchSharp.torch;
 
 namespace Attend.Nop;
@@ -12,10 +14,35 @@ public static class LocalisationTasks
     public static Tensor Centres(IScenes scenes, Tensor objectIndex)
     {
         using var _ = NewDisposeScope();
-        long n = scenes.Count, canvas = scenes.Images.shape[3];
+        long n = scenes.Count;
         var boxes = scenes.Boxes[arange(n), objectIndex];                     // [N, 4]
+        return BoxCentres(boxes, scenes.Images.shape[3]).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Centres of pixel boxes [M, 4] (x0, y0, x1, y1) on a canvas of <paramref name="canvas"/>
+    /// pixels, in normalised coordinates [M, 2] (x, y ∈ [−1, 1]).</summary>
+    public static Tensor BoxCentres(Tensor boxes, long canvas)
+    {
+        using var _ = NewDisposeScope();
         var centre = stack(new[] { (boxes[.., 0] + boxes[.., 2]) / 2, (boxes[.., 1] + boxes[.., 3]) / 2 }, 1);
         return (centre / canvas * 2 - 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>A glimpse of every object in the scenes, cut at its true box (centre and half width
+    /// as the NoP position q, so a square box gives a square window), and the objects' labels:
+    /// the classifier notebook's data, [M, C, size, size] in scene order.</summary>
+    public static (Tensor Glimpses, long[] Labels) ObjectGlimpses(IScenes scenes, int size = 16)
+    {
+        using var _ = NewDisposeScope();
+        long canvas = scenes.Images.shape[3];
+        var present = scenes.Labels.ge(0).nonzero();                 // [M, 2]: scene, slot
+        var sceneIndex = present[.., 0];
+        var slot = present[.., 1];
+        var boxes = scenes.Boxes[sceneIndex, slot];
+        var half = ((boxes[.., 2] - boxes[.., 0]) / canvas).unsqueeze(1).expand(-1, 2);
+        var q = cat(new[] { BoxCentres(boxes, canvas), half }, 1);
+        var glimpses = Glimpse.Crop(scenes.Images.index_select(0, sceneIndex), Affine.FromPosition(q), size, size, alignCorners: false);
+        return (glimpses.MoveToOuterDisposeScope(), scenes.Labels[sceneIndex, slot].data<long>().ToArray());
     }
 
     /// <summary>Each scene's first object as the target, no input.</summary>

@@ -6,11 +6,15 @@ using static TorchSharp.torch.nn;
 
 namespace Attend.Nop;
 
-public sealed class Localiser : Module
+public sealed class Localiser : Module<Tensor, Tensor?, Tensor>
 {
-    public readonly Preprocessor preprocessor;
-    public readonly AttentionUnit attention;
-    public readonly Positioner positioner;
+    readonly Preprocessor preprocessor;
+    readonly AttentionUnit attention;
+    readonly Positioner positioner;
+
+    public Preprocessor Preprocessor => preprocessor;
+    public AttentionUnit Attention => attention;
+    public Positioner Positioner => positioner;
 
     public Localiser(NopConfig c, int inputDim) : base(nameof(Localiser))
     {
@@ -21,11 +25,12 @@ public sealed class Localiser : Module
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor images, Tensor? input)
+    /// <summary>Images [B, C, S, S] and the inputs [B, D] (null for a localiser without one) → q [B, 4].</summary>
+    public override Tensor forward(Tensor images, Tensor? input)
     {
         using var _ = NewDisposeScope();
-        var (features, vector) = preprocessor.Forward(images);
-        var (weighted, _) = attention.Forward(features, vector, input);
+        var (features, vector) = preprocessor.call(images);
+        var (weighted, _) = attention.call(features, vector, input);
         return positioner.call(weighted).MoveToOuterDisposeScope();
     }
 }

@@ -4,6 +4,8 @@
 // against the objects' labels), and how many different objects several random queries find.
 using Attend.Data;
 using Attend.Metrics;
+using Attend.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Attend.Nop;
@@ -16,44 +18,35 @@ public sealed record NopEvaluation(double HitRate, double ChanceHitRate, double 
     public static NopEvaluation Run(NopLearner model, IScenes scenes, int queries, long seed, Device? device = null, int batchSize = 100)
     {
         device ??= CPU;
-        bool wasTraining = model.training;
-        model.eval();
-        using var g = new Generator((ulong)seed + 4_242, device);
+        using var g = new Generator(TrainingSeeds.ForEvaluation(seed, TrainingSeeds.NopEvaluation), device);
         long n = scenes.Count;
         int canvas = model.Config.CanvasSize;
         var positions = new float[n * queries * 4];
         var hits = new long[n * queries];
         var categories = new long[n * queries];
-        double l1 = 0, l2 = 0;
+        double l1 = 0;
+        double l2 = 0;
         var boxes = scenes.Boxes.data<float>().ToArray();
         var counts = scenes.Counts.data<long>().ToArray();
         int k = (int)scenes.Boxes.shape[1];
-        using (no_grad())
-            for (int qi = 0; qi < queries; qi++)
-                for (long start = 0; start < n; start += batchSize)
+        for (int qi = 0; qi < queries; qi++)
+            EvaluationBatches.Run(model, n, batchSize, (start, b) =>
+            {
+                var x = scenes.Images.narrow(0, start, b).to(device);
+                using var o = model.call(x, model.SampleQuery(b, g, device), g);
+                var q = o.Q0.cpu().data<float>().ToArray();
+                var cat = o.Category.argmax(1).cpu().data<long>().ToArray();
+                l1 += o.L1.sum().item<float>();
+                l2 += o.L2.sum().item<float>();
+                for (int i = 0; i < b; i++)
                 {
-                    using var scope = NewDisposeScope();
-                    long b = Math.Min(batchSize, n - start);
-                    var x = scenes.Images.narrow(0, start, b).to(device);
-                    using var o = model.Forward(x, model.SampleQuery(b, g, device), g);
-                    var q = o.Q0.cpu().data<float>().ToArray();
-                    var cat = o.Category.argmax(1).cpu().data<long>().ToArray();
-                    l1 += o.L1.sum().item<float>(); l2 += o.L2.sum().item<float>();
-                    for (int i = 0; i < b; i++)
-                    {
-                        long scene = start + i, slot = scene * queries + qi;
-                        Array.Copy(q, i * 4, positions, slot * 4, 4);
-                        categories[slot] = cat[i];
-                        float px = (q[i * 4] + 1) / 2 * canvas, py = (q[i * 4 + 1] + 1) / 2 * canvas;
-                        hits[slot] = -1;
-                        for (int j = 0; j < counts[scene]; j++)
-                        {
-                            int bo = (int)(scene * k + j) * 4;
-                            if (px >= boxes[bo] && px < boxes[bo + 2] && py >= boxes[bo + 1] && py < boxes[bo + 3]) { hits[slot] = j; break; }
-                        }
-                    }
+                    long scene = start + i;
+                    long slot = scene * queries + qi;
+                    Array.Copy(q, i * 4, positions, slot * 4, 4);
+                    categories[slot] = cat[i];
+                    hits[slot] = HitObject(boxes, scene, k, counts[scene], (q[i * 4] + 1) / 2 * canvas, (q[i * 4 + 1] + 1) / 2 * canvas);
                 }
-        model.train(wasTraining);
+            });
         var labels = scenes.Labels.data<long>().ToArray();
         var hitSlots = Enumerable.Range(0, hits.Length).Where(i => hits[i] >= 0).ToList();
         var hitCategories = hitSlots.Select(i => categories[i]).ToList();
@@ -70,5 +63,21 @@ public sealed record NopEvaluation(double HitRate, double ChanceHitRate, double 
                                  ClusterScores.MajorityShare(hitLabels),
                                  ClusterScores.NormalisedMutualInformation(hitCategories, hitLabels),
                                  objectsFound, l1 / (n * queries), l2 / (n * queries), positions, hits, categories, queries);
+    }
+
+    /// <summary>One line: hit rate against chance, purity against naming all alike, NMI, objects found.</summary>
+    public string Summary() =>
+        $"glimpse on an object {HitRate:P1} (chance {ChanceHitRate:P1}), purity {Purity:P1} (one name for all: {MajorityShare:P1}), " +
+        $"NMI {Nmi:F3}, objects found per scene {ObjectsFound:F2} of {Queries} queries";
+
+    /// <summary>The object of scene <paramref name="scene"/> whose box holds the point (px, py), or −1.</summary>
+    static long HitObject(float[] boxes, long scene, int slots, long count, float px, float py)
+    {
+        for (int j = 0; j < count; j++)
+        {
+            int bo = (int)(scene * slots + j) * 4;
+            if (px >= boxes[bo] && px < boxes[bo + 2] && py >= boxes[bo + 1] && py < boxes[bo + 3]) return j;
+        }
+        return -1;
     }
 }

@@ -4,6 +4,7 @@
 // L1 = KL(q₀‖q₁) and L2 = KL(q₀‖q₂) compare the localisers' Gaussians over position.
 using Attend.Nn;
 using Attend.Spatial;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -11,7 +12,7 @@ using static TorchSharp.torch.nn;
 namespace Attend.Nop;
 
 /// <summary>Positions q are [B, 4] = (μx, μy, σx, σy); L1 and L2 are per image [B].</summary>
-public sealed class NopOutputs : IDisposable
+public sealed class NopOutputs : OutputBundle
 {
     public required Tensor Q0 { get; init; }
     public required Tensor Q1 { get; init; }
@@ -24,15 +25,23 @@ public sealed class NopOutputs : IDisposable
     public required Tensor Weights2 { get; init; }
     public required Tensor L1 { get; init; }
     public required Tensor L2 { get; init; }
-    public void Dispose() { foreach (var t in new[] { Q0, Q1, Q2, Glimpses, Category, Logits, Weights0, Weights1, Weights2, L1, L2 }) t.Dispose(); }
 }
 
-public sealed class NopLearner : Module
+public sealed class NopLearner : Module<Tensor, Tensor?, Generator?, NopOutputs>
 {
-    public readonly Preprocessor preprocessor;
-    public readonly Positioner positioner;
-    public readonly AttentionUnit attention0, attention1, attention2;
-    public readonly GlimpseClassifier classifier;
+    readonly Preprocessor preprocessor;
+    readonly Positioner positioner;
+    readonly AttentionUnit attention0;
+    readonly AttentionUnit attention1;
+    readonly AttentionUnit attention2;
+    readonly GlimpseClassifier classifier;
+
+    public Preprocessor Preprocessor => preprocessor;
+    public Positioner Positioner => positioner;
+    public AttentionUnit Attention0 => attention0;
+    public AttentionUnit Attention1 => attention1;
+    public AttentionUnit Attention2 => attention2;
+    public GlimpseClassifier Classifier => classifier;
 
     public NopConfig Config { get; }
 
@@ -70,20 +79,21 @@ public sealed class NopLearner : Module
     public (Tensor Q, Tensor Weights) Localise(AttentionUnit attention, Tensor features, Tensor vector, Tensor? input)
     {
         using var _ = NewDisposeScope();
-        var (weighted, w) = attention.Forward(features, vector, input);
+        var (weighted, w) = attention.call(features, vector, input);
         return (positioner.call(weighted).MoveToOuterDisposeScope(), w.MoveToOuterDisposeScope());
     }
 
     /// <summary>The glimpse at position q: θ = [[σx, 0, μx], [0, σy, μy]], cut to 16×16.</summary>
     public Tensor GlimpseAt(Tensor images, Tensor q) => Glimpse.Crop(images, Affine.FromPosition(q), Config.GlimpseSize, Config.GlimpseSize, alignCorners: false);
 
-    public NopOutputs Forward(Tensor images, Tensor? query, Generator? generator = null)
+    /// <summary>Images, Attention₀'s query (see <see cref="SampleQuery"/>) and the Gumbel noise's generator → all outputs.</summary>
+    public override NopOutputs forward(Tensor images, Tensor? query, Generator? generator)
     {
         using var _ = NewDisposeScope();
-        var (features, vector) = preprocessor.Forward(images);
+        var (features, vector) = preprocessor.call(images);
         var (q0, w0) = Localise(attention0, features, vector, query);
         var glimpses = GlimpseAt(images, q0);
-        var (category, logits) = classifier.Forward(glimpses, generator);
+        var (category, logits) = classifier.call(glimpses, generator);
         var (q1, w1) = Localise(attention1, features, vector, category);
         var (q2, w2) = Localise(attention2, features, vector, null);
         var l1 = PositionKl(q0, q1);

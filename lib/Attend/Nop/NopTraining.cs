@@ -2,14 +2,15 @@
 // pass gives L1 = KL(q₀‖q₁) and L2 = KL(q₀‖q₂); the localisation set (preprocessor, positioner,
 // classifier, Attention₁) descends L1, Attention₂ descends L2 and Attention₀ descends L1 − L2, each
 // with its own Adam. Shuffles, queries and Gumbel noise come from generators seeded by (seed, epoch).
-using System.Diagnostics;
 using Attend.Data;
+using Attend.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Attend.Nop;
 
+/// <summary>LearningRate is the three Adams' rate (<see cref="NopTraining.CreateOptimisers(NopLearner, NopSettings)"/>).</summary>
 public sealed record NopSettings(int Epochs = 10, int BatchSize = 32, double LearningRate = 1e-3, long Seed = 0, int EvaluationQueries = 4);
 
 public sealed record NopEpoch(int Epoch, double L1, double L2, NopEvaluation Test, TimeSpan Elapsed, double ResidentMb)
@@ -30,6 +31,9 @@ public sealed class NopOptimisers(Adam localisation, Adam attention2, Adam atten
 
 public static class NopTraining
 {
+    /// <summary>The three Adams at the settings' learning rate.</summary>
+    public static NopOptimisers CreateOptimisers(NopLearner model, NopSettings s) => CreateOptimisers(model, s.LearningRate);
+
     public static NopOptimisers CreateOptimisers(NopLearner model, double learningRate)
         => new(optim.Adam(model.LocalisationSet(), learningRate), optim.Adam(model.Attention2Set(), learningRate), optim.Adam(model.Attention0Set(), learningRate));
 
@@ -38,7 +42,7 @@ public static class NopTraining
     {
         using var scope = NewDisposeScope();
         var query = model.SampleQuery(images.shape[0], generator, images.device);
-        using var o = model.Forward(images, query, generator);
+        using var o = model.call(images, query, generator);
         var l1 = o.L1.mean(); var l2 = o.L2.mean();
         var setA = model.LocalisationSet().ToList(); var setB = model.Attention2Set().ToList(); var setC = model.Attention0Set().ToList();
         // Two backward passes: ∂L1 for the localisation set and Attention₀, ∂L2 for Attention₂ and Attention₀.
@@ -52,34 +56,23 @@ public static class NopTraining
         return (l1.item<float>(), l2.item<float>());
     }
 
+    /// <summary>Trains <c>s.Epochs</c> epochs and evaluates on <paramref name="test"/> after each. Stops
+    /// between batches when <paramref name="cancellation"/> is set.</summary>
     public static List<NopEpoch> Train(NopLearner model, NopOptimisers opt, IScenes train, IScenes test, NopSettings s,
-                                       Device? device = null, Action<NopEpoch>? progress = null)
+                                       Device? device = null, Action<NopEpoch>? progress = null,
+                                       CancellationToken cancellation = default, Action<BatchProgress>? onBatch = null)
     {
-        if (s.Epochs < 1 || s.BatchSize < 1 || s.EvaluationQueries < 1) throw new ArgumentException($"invalid NoP settings {s}");
+        if (s.EvaluationQueries < 1) throw new ArgumentException($"invalid NoP settings {s}");
         device ??= CPU;
         model.to(device);
-        var history = new List<NopEpoch>();
-        for (int epoch = 1; epoch <= s.Epochs; epoch++)
+        var loop = new LoopOptions(s.Epochs, s.BatchSize, s.Seed, Noise: NoiseStream.Device, Device: device,
+                                   Cancellation: cancellation, OnBatch: onBatch);
+        return EpochLoop.Run(model, train.Count, loop, batch =>
         {
-            var sw = Stopwatch.StartNew();
-            model.train();
-            using var g = new Generator((ulong)(s.Seed * 1_000_003 + epoch), device);
-            using var shuffle = new Generator((ulong)(s.Seed * 1_000_003 + epoch));
-            double l1 = 0, l2 = 0;
-            using (var order = randperm(train.Count, generator: shuffle))
-                for (long start = 0; start < train.Count; start += s.BatchSize)
-                {
-                    using var scope = NewDisposeScope();
-                    var idx = order.narrow(0, start, Math.Min(s.BatchSize, train.Count - start));
-                    var (a, b) = Step(model, opt, train.Images.index_select(0, idx).to(device), g);
-                    l1 += a * idx.shape[0]; l2 += b * idx.shape[0];
-                }
-            var evaluation = NopEvaluation.Run(model, test, s.EvaluationQueries, s.Seed, device);
-            using var self = Process.GetCurrentProcess();
-            var e = new NopEpoch(epoch, l1 / train.Count, l2 / train.Count, evaluation, sw.Elapsed, self.WorkingSet64 / 1e6);
-            history.Add(e);
-            progress?.Invoke(e);
-        }
-        return history;
+            var (l1, l2) = Step(model, opt, batch.Select(train.Images).to(device), batch.Noise);
+            batch.Record("L1", l1);
+            batch.Record("L2", l2);
+        }, t => new NopEpoch(t.Epoch, t.Mean("L1"), t.Mean("L2"), NopEvaluation.Run(model, test, s.EvaluationQueries, s.Seed, device),
+                             t.Elapsed, ResidentMemory.Megabytes()), progress);
     }
 }

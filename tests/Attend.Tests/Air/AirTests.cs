@@ -18,7 +18,7 @@ public class AirTests
     {
         manual_seed(1);
         using var model = new AirModel();
-        using var r = model.Infer(Scenes(5, 1), new Generator(2));
+        using var r = model.call(Scenes(5, 1), new Generator(2));
         Assert.Equal(new long[] { 5, 3 }, r.ZPres.shape);
         Assert.Equal(new long[] { 5, 3 }, r.ProbPres.shape);
         Assert.Equal(new long[] { 5, 3 }, r.MaskDelay.shape);
@@ -38,7 +38,7 @@ public class AirTests
     public void Wrong_scene_shape_is_rejected_with_its_name()
     {
         using var model = new AirModel();
-        var e = Assert.Throws<ArgumentException>(() => model.Infer(zeros(2, 1, 28, 28)));
+        var e = Assert.Throws<ArgumentException>(() => model.call(zeros(2, 1, 28, 28), null));
         Assert.Contains("scenes", e.Message);
         Assert.Throws<ArgumentException>(() => new AirModel(new AirConfig { PriorPresProbability = 1 }));
     }
@@ -50,7 +50,7 @@ public class AirTests
         using var rnn = new InferenceRnn(Config, baseline: true);   // the baseline: random output weights
         var x = Scenes(4, 3); var z = randn(4, Config.ZDim); var h = randn(4, Config.RnnHidden);
         var (headSplit, hiddenSplit) = rnn.Step(rnn.ImageTerm(x.reshape(4, -1)), z, h);
-        var (headFull, hiddenFull) = rnn.Forward(x, z, h);
+        var (headFull, hiddenFull) = rnn.call(x, z, h);
         TestTorch.Close(headFull, headSplit, 1e-5, "head");
         TestTorch.Close(hiddenFull, hiddenSplit, 1e-5, "hidden state");
         Assert.Equal(1, rnn.HeadSize);
@@ -61,7 +61,7 @@ public class AirTests
     {
         manual_seed(4);
         using var rnn = new InferenceRnn(Config, baseline: false);
-        var (head, _) = rnn.Forward(Scenes(3, 4), randn(3, Config.ZDim), randn(3, Config.RnnHidden));
+        var (head, _) = rnn.call(Scenes(3, 4), randn(3, Config.ZDim), randn(3, Config.RnnHidden));
         var expected = tensor(new float[] { 2, 3, 0, 0, -3, -3, -3 }).expand(3, 7);
         TestTorch.Close(expected, head, 1e-6, "initial ω (p_pres logit, μ_where, log σ²_where)");
     }
@@ -144,7 +144,7 @@ public class AirTests
     {
         manual_seed(6);
         using var model = new AirModel();
-        using var r = model.Infer(Scenes(64, 6), new Generator(6));
+        using var r = model.call(Scenes(64, 6), new Generator(6));
         var pres = r.ZPres; var mask = r.MaskDelay;
         Assert.True(mask[.., 0].eq(1).all().item<bool>(), "step 0 always counts");
         for (int i = 1; i < 3; i++)
@@ -168,7 +168,7 @@ public class AirTests
         var bias = model.named_parameters().Single(p => p.name == "rnn.output.bias").parameter;
         using (no_grad()) bias[0] = -30f;
         var x = Scenes(4, 7);
-        using var r = model.Infer(x, new Generator(7));
+        using var r = model.call(x, new Generator(7));
         Assert.True(r.ZPres.eq(0).all().item<bool>());
         TestTorch.Close(tensor(new float[] { 1, 0, 0 }).expand(4, 3), r.MaskDelay, 0);
         Assert.Equal(0, r.Reconstruction.abs().max().item<float>());
@@ -194,14 +194,14 @@ public class AirTests
         static bool NoGrad(IEnumerable<TorchSharp.Modules.Parameter> ps) => ps.All(p => p.grad is null || p.grad.abs().max().item<float>() == 0);
         static bool SomeGrad(IEnumerable<TorchSharp.Modules.Parameter> ps) => ps.Any(p => p.grad is not null && p.grad.abs().max().item<float>() > 0);
 
-        using (var r = model.Infer(x, new Generator(8)))
+        using (var r = model.call(x, new Generator(8)))
         using (var l = AirLoss.Compute(x, r, Config))
             (l.KlDivergence + l.Nll + l.Reinforce).backward();
         Assert.True(NoGrad(baselineParams), "the model's loss reaches the baseline");
         Assert.True(SomeGrad(modelParams));
 
         model.zero_grad();
-        using (var r = model.Infer(x, new Generator(8)))
+        using (var r = model.call(x, new Generator(8)))
         using (var l = AirLoss.Compute(x, r, Config))
             l.Baseline.backward();
         Assert.True(NoGrad(modelParams), "the baseline's loss reaches the model");
@@ -216,12 +216,12 @@ public class AirTests
         using var model = new AirModel();
         var x = Scenes(16, 9);
         var presBias = model.named_parameters().Single(p => p.name == "rnn.output.bias").parameter;
-        using (var r = model.Infer(x, new Generator(9)))
+        using (var r = model.call(x, new Generator(9)))
         using (var l = AirLoss.Compute(x, r, Config))
             l.Nll.backward();
         Assert.Equal(0, presBias.grad![0].item<float>());
         model.zero_grad();
-        using (var r = model.Infer(x, new Generator(9)))
+        using (var r = model.call(x, new Generator(9)))
         using (var l = AirLoss.Compute(x, r, Config))
             l.Reinforce.backward();
         Assert.NotEqual(0, presBias.grad![0].item<float>());
@@ -244,7 +244,7 @@ public class AirTests
                 double sum = 0;
                 for (ulong s = 0; s < 4; s++)
                 {
-                    using var r = model.Infer(scenes.Images, new Generator(100 + s));
+                    using var r = model.call(scenes.Images, new Generator(100 + s));
                     using var l = AirLoss.Compute(scenes.Images, r, model.Config);
                     sum += (l.KlDivergence + l.Nll).item<float>();
                 }
@@ -257,7 +257,7 @@ public class AirTests
         {
             using var _ = NewDisposeScope();
             optimizer.zero_grad();
-            using var r = model.Infer(scenes.Images, g);
+            using var r = model.call(scenes.Images, g);
             using var l = AirLoss.Compute(scenes.Images, r, model.Config);
             l.Total.backward();
             optimizer.step();

@@ -33,7 +33,7 @@ public class DynamicFilterTests
         net.eval();
         var x = rand(2, 3, 32, 32);
         var response = net.ResponseMaps(x);
-        var v = net.backbone.call(x);
+        var v = net.Backbone.call(x);
         var viaConv = torch.nn.functional.conv2d(v, filters.view(10, 64, 1, 1)) * 8.0;
         TestTorch.Close(viaConv, response, 1e-4, "einsum vs 1×1 conv");
         Assert.Equal(new long[] { 2, 10 }, net.call(x).shape);

@@ -19,7 +19,7 @@ public class NopTests
         manual_seed(1);
         var c = new NopConfig { CanvasSize = canvas, InChannels = channels };
         using var p = new Preprocessor(c);
-        var (features, vector) = p.Forward(rand(2, channels, canvas, canvas));
+        var (features, vector) = p.call(rand(2, channels, canvas, canvas));
         Assert.Equal(new long[] { 2, 16, 16, 16 }, features.shape);
         Assert.Equal(new long[] { 2, 32 }, vector.shape);
         Assert.Equal(canvas / 64, c.ExtraPool);
@@ -31,7 +31,7 @@ public class NopTests
         Assert.Throws<ArgumentException>(() => new NopLearner(new NopConfig { CanvasSize = 100 }));
         Assert.Throws<ArgumentException>(() => new NopLearner(new NopConfig { ReceptiveField = 2 }));
         using var p = new Preprocessor(Small);
-        var e = Assert.Throws<ArgumentException>(() => p.Forward(rand(1, 1, 64, 64)));
+        var e = Assert.Throws<ArgumentException>(() => p.call(rand(1, 1, 64, 64)));
         Assert.Contains("images", e.Message);
     }
 
@@ -83,15 +83,15 @@ public class NopTests
         Assert.True(withInput.HasMlp1);
         Assert.False(noInput.HasMlp1);
         var features = rand(4, 16, 16, 16); var vector = randn(4, 32);
-        var (weighted, w) = withInput.Forward(features, vector, randn(4, 5));
+        var (weighted, w) = withInput.call(features, vector, randn(4, 5));
         Assert.Equal(new long[] { 4, 16 }, w.shape);
         Assert.True(w.gt(0).all().item<bool>() && w.lt(2).all().item<bool>());
         TestTorch.Close(features * w.view(4, 16, 1, 1), weighted, 1e-6, "receptive field 1: pure channel weighting");
-        Assert.Throws<ArgumentException>(() => noInput.Forward(features, vector, randn(4, 5)));
-        Assert.Throws<ArgumentException>(() => withInput.Forward(features, vector, null));
+        Assert.Throws<ArgumentException>(() => noInput.call(features, vector, randn(4, 5)));
+        Assert.Throws<ArgumentException>(() => withInput.call(features, vector, null));
         // Receptive field 3 starts as the identity, and a single active pixel then reaches its 3×3 neighbourhood once trained weights move.
         using var rf3 = new AttentionUnit(Small with { ReceptiveField = 3 }, 0, "C");
-        var (w3features, w3) = rf3.Forward(features, vector, null);
+        var (w3features, w3) = rf3.call(features, vector, null);
         TestTorch.Close(features * w3.view(4, 16, 1, 1), w3features, 1e-6, "receptive field 3 at initialisation");
     }
 
@@ -100,7 +100,7 @@ public class NopTests
     {
         manual_seed(4);
         using var c = new GlimpseClassifier(Small);
-        var (category, logits) = c.Forward(rand(6, 3, 16, 16), new Generator(4));
+        var (category, logits) = c.call(rand(6, 3, 16, 16), new Generator(4));
         Assert.Equal(new long[] { 6, 16 }, category.shape);
         Assert.Equal(new long[] { 6, 16 }, logits.shape);
         TestTorch.Close(ones(6), category.sum(1), 1e-6, "one-hot");
@@ -114,7 +114,7 @@ public class NopTests
         using var m = new NopLearner(Small);
         using var g = new Generator(5);
         var x = rand(3, 3, 64, 64);
-        using var o = m.Forward(x, m.SampleQuery(3, g), g);
+        using var o = m.call(x, m.SampleQuery(3, g), g);
         foreach (var q in new[] { o.Q0, o.Q1, o.Q2 }) Assert.Equal(new long[] { 3, 4 }, q.shape);
         Assert.Equal(new long[] { 3, 3, 16, 16 }, o.Glimpses.shape);
         Assert.Equal(new long[] { 3 }, o.L1.shape);
@@ -148,7 +148,7 @@ public class NopTests
             var before = sets.Select(s => s.Select(p => p.detach().clone()).ToList()).ToList();
             // Every parameter gets a gradient (L1 + L2 reaches all three sets); only one optimiser steps.
             var g = new Generator(7);
-            using var o = m.Forward(x, m.SampleQuery(4, g), g);
+            using var o = m.call(x, m.SampleQuery(4, g), g);
             foreach (var each in optimisers) each.zero_grad();
             (o.L1.mean() + o.L2.mean()).backward();
             Assert.All(sets, set => Assert.Contains(set, p => p.grad is not null && p.grad.abs().max().item<float>() > 0));
@@ -174,7 +174,7 @@ public class NopTests
         {
             m.zero_grad();
             var g = new Generator(9);
-            using var o = m.Forward(x, m.SampleQuery(4, g), g);
+            using var o = m.call(x, m.SampleQuery(4, g), g);
             loss(o).backward();
             return set.Select(p => p.grad is null ? zeros_like(p) : p.grad.clone()).ToArray();
         }
@@ -219,5 +219,24 @@ public class NopTests
                     + 2.0 / 6 * Math.Log((2.0 / 6) / (1.0 / 3 * 0.5)) + 1.0 / 6 * Math.Log((1.0 / 6) / (1.0 / 6 * 0.5));
         Assert.Equal(2 * mi / (hc + hl), ClusterScores.NormalisedMutualInformation(cats, labels), 10);
         Assert.Throws<ArgumentException>(() => ClusterScores.Purity(cats, labels.Take(3).ToArray()));
+    }
+}
+
+public class ObjectGlimpseTests
+{
+    [Fact]
+    public void Each_object_gives_one_glimpse_cut_at_its_box()
+    {
+        // One 8×8 scene whose single object is a bright 4×4 square at pixels 2..5; one empty slot.
+        var images = zeros(1, 1, 8, 8);
+        images[0, 0, 2..6, 2..6] = 1f;
+        var scenes = new Attend.Data.SceneSet(images, tensor(new long[] { 1 }), tensor(new float[,] { { 2, 2, 6, 6 }, { 0, 0, 0, 0 } }).unsqueeze(0),
+                                              tensor(new long[,] { { 7, -1 } }), Enumerable.Range(0, 10).Select(i => i.ToString()).ToList(), description: "one square");
+        var (glimpses, labels) = Attend.Nop.LocalisationTasks.ObjectGlimpses(scenes, size: 4);
+        Assert.Equal(new long[] { 1, 1, 4, 4 }, glimpses.shape);
+        Assert.Equal(new long[] { 7 }, labels);
+        // The box's centre (4, 4) is (0, 0) in normalised coordinates and its half width 4/8: the window is the square.
+        TestTorch.Close(ones(1, 1, 4, 4), glimpses, 1e-6, "glimpse of the square");
+        TestTorch.Close(tensor(new float[,] { { 0, 0 } }), Attend.Nop.LocalisationTasks.BoxCentres(tensor(new float[,] { { 2, 2, 6, 6 } }), 8), 1e-7);
     }
 }

@@ -1,5 +1,6 @@
 using Attend.Data;
 using Attend.Stn;
+using Attend.Training;
 
 namespace Attend.Tests.Stn;
 

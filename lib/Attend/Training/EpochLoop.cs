@@ -1,0 +1,58 @@
+// Maps a model, a training-set size and a trainer's step to epochs of minibatch training: the
+// seeded streams (TrainingSeeds), a fresh permutation each epoch, one dispose scope per batch,
+// a cancellation check before every batch, time and resident memory per epoch, and the trainer's
+// own end of epoch (evaluation, checkpoint, its record), then the progress callback. Every
+// trainer in the library goes through here, so each of these is written once.
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Attend.Training;
+
+public static class EpochLoop
+{
+    /// <summary>Trains epochs <c>o.StartEpoch..o.Epochs</c> over <paramref name="count"/> samples.
+    /// <paramref name="beginEpoch"/> runs after the model is put in training mode (learning-rate
+    /// schedules, frozen parts); <paramref name="step"/> trains on one batch and records what it
+    /// measured; <paramref name="endEpoch"/> evaluates, checkpoints and builds the epoch's record.
+    /// Throws <see cref="OperationCanceledException"/> between batches once <c>o.Cancellation</c> is set.</summary>
+    public static List<TEpoch> Run<TEpoch>(nn.Module model, long count, LoopOptions o, Action<Batch> step,
+                                           Func<EpochTotals, TEpoch> endEpoch, Action<TEpoch>? progress = null,
+                                           Action<int>? beginEpoch = null)
+    {
+        o.Validate();
+        if (count < 1) throw new ArgumentException($"the training set is empty ({count} samples)");
+        var device = o.Device ?? CPU;
+        long batches = (count + o.BatchSize - 1) / o.BatchSize;
+        var history = new List<TEpoch>();
+        using var runStream = o.Seeding == Seeding.PerRun ? new Generator(TrainingSeeds.ForRun(o.Seed)) : null;
+        for (int epoch = o.StartEpoch; epoch <= o.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            model.train();
+            beginEpoch?.Invoke(epoch);
+            using var epochStream = runStream is null ? new Generator(TrainingSeeds.ForEpoch(o.Seed, epoch)) : null;
+            var shuffle = runStream ?? epochStream!;
+            using var deviceStream = o.Noise == NoiseStream.Device ? new Generator(TrainingSeeds.ForEpoch(o.Seed, epoch), device) : null;
+            var noise = deviceStream ?? shuffle;
+            var totals = new EpochTotals(epoch, clock);
+            using (var order = randperm(count, generator: shuffle))
+                for (long start = 0, number = 1; start < count; start += o.BatchSize, number++)
+                {
+                    o.Cancellation.ThrowIfCancellationRequested();
+                    using (NewDisposeScope())
+                    {
+                        var batch = new Batch(totals, order.narrow(0, start, Math.Min(o.BatchSize, count - start)), noise, device, epoch, number);
+                        step(batch);
+                        totals.AddSeen(batch.Size);
+                    }
+                    o.OnBatch?.Invoke(new BatchProgress(epoch, o.Epochs, number, batches, clock.Elapsed, totals.RunningMeans()));
+                }
+            totals.EndTraining();
+            var record = endEpoch(totals);
+            history.Add(record);
+            progress?.Invoke(record);
+        }
+        return history;
+    }
+}
