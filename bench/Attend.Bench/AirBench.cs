@@ -1,4 +1,4 @@
-// AIR suite (seed 001's full setting): the training step's speed (scenes/second, min/median
+// AIR suite (the AIR notes' full setting): the training step's speed (scenes/second, min/median
 // of repeats), then whole trainings of 50 epochs on 10,000 Multi-MNIST scenes, one per seed
 // (seeds firstSeed, firstSeed + 1, …),
 // printing time and memory per epoch, total time and held-out count accuracy, and at the end

@@ -1,8 +1,8 @@
-// The AIR reimplementation's hyperparameters (seed 001), in one record so a notebook can
+// The AIR reimplementation's hyperparameters (the AIR reimplementation notes), in one record so a notebook can
 // print them and change one without editing the model.
 namespace Attend.Air;
 
-/// <summary>AIR on 50×50 Multi-MNIST: every default is the seed's value.</summary>
+/// <summary>AIR on 50×50 Multi-MNIST: every default is the AIR notes' value.</summary>
 public sealed record AirConfig
 {
     public int CanvasSize { get; init; } = 50;            // CANVAS_SIZE

@@ -1,4 +1,4 @@
-// Maps a trained AIR and some scenes to what the seed's results figure shows per row: the
+// Maps a trained AIR and some scenes to what the AIR notes' results figure shows per row: the
 // reconstructions (clamped to [0, 1]) and one attention rectangle per present object, coloured by
 // the step that found it (red, green, yellow).
 using Attend.Plotting;

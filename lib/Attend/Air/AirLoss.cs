@@ -1,4 +1,4 @@
-// Maps scenes and AIR's inference to the seed's four loss terms: β·KL (z_pres, z_where and
+// Maps scenes and AIR's inference to the AIR notes' four loss terms: β·KL (z_pres, z_where and
 // z_what, under the delayed mask), the Gaussian NLL with fixed variance, the REINFORCE term for
 // z_pres with the neural baseline, and the baseline's squared error. Each is a batch mean.
 using Attend.Nn;
@@ -30,7 +30,7 @@ public static class AirLoss
         var klWhere = KlDivergence.NormalLogVar(r.MuWhere, r.LogVarWhere, priorMu, priorVar).sum(2);
         var kl = (klPres + klWhere + klWhat) * r.MaskDelay;
 
-        // Gaussian decoder with fixed variance: ½·Σ(x − x̃)²/σ² per image (constants dropped, as the seed).
+        // Gaussian decoder with fixed variance: ½·Σ(x − x̃)²/σ² per image (constants dropped, as the AIR notes do).
         var nll = 0.5 / c.FixedVariance * (images - r.Reconstruction).pow(2).sum(new long[] { 1, 2, 3 });   // [B]
         var target = nll.unsqueeze(1);
         var reinforce = ((target - r.Baseline).detach() * r.PresLogLikelihood * r.MaskDelay).sum(1);

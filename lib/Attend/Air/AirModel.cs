@@ -45,9 +45,9 @@ public sealed class AirModel : Module<Tensor, Generator?, AirInference>
         var opts = (dtype: images.dtype, device: images.device);
         var flat = images.reshape(b, -1);
         var imageTerm = rnn.ImageTerm(flat);
-        var baselineTerm = baseline.ImageTerm(flat);      // images carry no gradient, as the seed's x.detach()
+        var baselineTerm = baseline.ImageTerm(flat);      // images carry no gradient, as the AIR notes' x.detach()
 
-        // The seed starts from z = 1 (so z_pres = 1) and h = 0.
+        // The AIR notes start from z = 1 (so z_pres = 1) and h = 0.
         var z = ones(b, c.ZDim, dtype: opts.dtype, device: opts.device);
         var h = zeros(b, c.RnnHidden, dtype: opts.dtype, device: opts.device);
         var hb = zeros(b, c.RnnHidden, dtype: opts.dtype, device: opts.device);

@@ -14,7 +14,7 @@ using static TorchSharp.torch;
 namespace Attend.Air;
 
 /// <summary>Training settings; CheckpointEpochs are the epochs after which model and optimizer are
-/// saved (null: the seed's 1, 10 and the last).</summary>
+/// saved (null: the AIR notes' 1, 10 and the last).</summary>
 public sealed record AirSettings(int Epochs = 50, int BatchSize = 64, long Seed = 0, IReadOnlyList<int>? CheckpointEpochs = null)
 {
     public IReadOnlyList<int> SavedEpochs => CheckpointEpochs ?? new[] { 1, 10, Epochs }.Where(e => e <= Epochs).Distinct().ToArray();

@@ -1,5 +1,5 @@
 // One step of AIR's recurrent inference network: (image, previous z, hidden state) → the next
-// step's distribution parameters ω and hidden state, through a 3-layer MLP as in the seed. The
+// step's distribution parameters ω and hidden state, through a 3-layer MLP as in the AIR notes. The
 // same network with one output stands for the neural baseline.
 //
 // Speed: the first layer acts on the concatenation (image, z, h), so it splits into an image part
@@ -60,7 +60,7 @@ public sealed class InferenceRnn : Module<Tensor, Tensor, Tensor, (Tensor Head, 
         return (o.narrow(1, 0, headSize).MoveToOuterDisposeScope(), o.narrow(1, headSize, o.shape[1] - headSize).MoveToOuterDisposeScope());
     }
 
-    /// <summary>The seed's forward, rnn(x, z, h), on the full concatenated input (used by tests to
+    /// <summary>The AIR notes' forward, rnn(x, z, h), on the full concatenated input (used by tests to
     /// check that the split first layer computes the same thing).</summary>
     public override (Tensor Head, Tensor Hidden) forward(Tensor images, Tensor zPrevious, Tensor hPrevious)
     {

@@ -25,11 +25,11 @@ public sealed record MultiMnistOptions(int CanvasSize = 256, int DigitSize = 28,
 public static class MultiMnist
 {
     /// <summary>
-    /// The AIR seed's generator: a blank canvas (50×50) with 0, 1 or 2 digits (equal
+    /// The AIR notes' generator: a blank canvas (50×50) with 0, 1 or 2 digits (equal
     /// probability), each drawn uniformly from <paramref name="digits"/> and resized to 24×24.
     /// Centres are drawn from [12, 38); a second digit's x centre avoids [x₀−12, x₀+12) and its
     /// y centre avoids [y₀−12, y₀+12), so centres never fall inside the other digit (small
-    /// overlaps of the digits' borders are accepted, as in the seed). Pixels add up.
+    /// overlaps of the digits' borders are accepted, as in the AIR notes). Pixels add up.
     /// </summary>
     public static MultiMnistScenes GenerateAir(ImageSet digits, int numImages, int seed, int canvasSize = 50, int digitSize = 24)
     {

@@ -10,7 +10,7 @@ public static class ChannelAttention
     {
         Shapes.Require(features, "features", -1, -1, -1, -1);
         Shapes.Require(weights, "channel weights", features.shape[0], features.shape[1]);
-        // The seed writes einsum("bcwh,bc->bcwh"); a broadcast product computes the same thing.
+        // The NoP design notes write einsum("bcwh,bc->bcwh"); a broadcast product computes the same thing.
         return features * weights.view(weights.shape[0], weights.shape[1], 1, 1);
     }
 }

@@ -1,4 +1,4 @@
-// Maps two distributions' parameters to KL(q ‖ p), elementwise: normals in the NoP seed's
+// Maps two distributions' parameters to KL(q ‖ p), elementwise: normals in the NoP design notes'
 // σ form and in AIR's log-variance form, and Bernoullis with AIR's ε handling.
 using static TorchSharp.torch;
 
@@ -10,7 +10,7 @@ public static class KlDivergence
     public const double BernoulliEpsilon = 1e-32;
 
     /// <summary>KL(N(μ₀, σ₀²) ‖ N(μ₁, σ₁²)) = ½(σ₀²/σ₁² − 1 − log(σ₀²/σ₁²) + (μ₀ − μ₁)²/σ₁²)
-    /// (seed 000's form, taking standard deviations).</summary>
+    /// (the NoP design notes' form, taking standard deviations).</summary>
     public static Tensor NormalSigma(Tensor mu0, Tensor sigma0, Tensor mu1, Tensor sigma1)
     {
         using var _ = NewDisposeScope();
@@ -28,7 +28,7 @@ public static class KlDivergence
         return (-0.5 * (1 + varRatio.log() - varRatio - t1)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>KL to the standard normal, ½(exp(logvar) + μ² − 1 − logvar) (the seed's kl_loss, elementwise).</summary>
+    /// <summary>KL to the standard normal, ½(exp(logvar) + μ² − 1 − logvar) (the AIR notes' kl_loss, elementwise).</summary>
     public static Tensor StandardNormal(Tensor mu, Tensor logVar)
     {
         using var _ = NewDisposeScope();

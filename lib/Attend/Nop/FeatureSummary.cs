@@ -8,7 +8,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Attend.Nop;
 
 /// <summary>CNN₁: conv 3×3 · ReLU · max-pool · conv 3×3 · ReLU · max-pool · conv 3×3 · ReLU · view 256 ·
-/// fc 256→64 · ReLU · fc 64→VectorDim (the seed's forward, at 16 channels).</summary>
+/// fc 256→64 · ReLU · fc 64→VectorDim (the NoP design notes' forward, at 16 channels).</summary>
 public sealed class FeatureSummary : Module<Tensor, Tensor>
 {
     readonly Conv2d conv1, conv2, conv3;

@@ -1,4 +1,4 @@
-// Maps a 16×16 glimpse to a category: the seed's small CNN ending in a hard Gumbel-softmax, so the
+// Maps a 16×16 glimpse to a category: the NoP design notes' small CNN ending in a hard Gumbel-softmax, so the
 // forward pass names exactly one of 16 categories and the backward pass still has a gradient.
 using Attend.Nn;
 using TorchSharp;

@@ -1,11 +1,11 @@
-// The NoP-Learner's sizes and the choices the seed (000, "Designing a Network") leaves open, in
+// The NoP-Learner's sizes and the choices the NoP design notes ("Designing a Network") leave open, in
 // one record so notebooks can print and vary them.
 namespace Attend.Nop;
 
 /// <summary>
 /// Sizes follow the seed: CNN₀ turns the image into a 16×16×16 feature tensor, CNN₁ into a vector,
 /// the positioner ends 256 → 32 → 4, the classifier names 16×16 glimpses with 16 categories.
-/// Choices where the seed is silent (each a parameter):
+/// Choices where the design notes are silent (each a parameter):
 /// <list type="bullet">
 /// <item>Canvases larger than 64² (128² CLEVR, 256² Multi-MNIST) get one extra max-pool right after
 /// CNN₀'s first convolution (by canvas/64), so the 3×3 convolutions run at 64² and the features
@@ -15,7 +15,7 @@ namespace Attend.Nop;
 /// alone does not (q₂). QueryDim 0 gives Attention₀ no input.</item>
 /// <item>The classifier's hard Gumbel-softmax category is Attention₁'s input (MLP₁), so L1's
 /// gradient reaches the classifier through the straight-through estimator.</item>
-/// <item>Positions: μ through tanh (inside the image); σ through a sigmoid as the seed prefers,
+/// <item>Positions: μ through tanh (inside the image); σ through a sigmoid as the design notes prefer,
 /// floored at SigmaMin so KL and the glimpse stay finite.</item>
 /// </list>
 /// </summary>

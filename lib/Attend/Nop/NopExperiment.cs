@@ -1,5 +1,5 @@
 // Maps one data set and the learner's settings to the learner notebook's experiment: a learner
-// initialised from the seed, its held-out evaluation before training, three-objective training
+// initialised from the run's random seed, its held-out evaluation before training, three-objective training
 // with a line per epoch, and the evaluation after it. Both data sets of the notebook run it.
 using Attend.Data;
 using Attend.Training;

@@ -58,7 +58,7 @@ public sealed class NopLearner : Module<Tensor, Tensor?, Generator?, NopOutputs>
         RegisterComponents();
     }
 
-    /// <summary>The three disjoint parameter sets the seed trains with three objectives:
+    /// <summary>The three disjoint parameter sets the NoP design notes train with three objectives:
     /// localisation (preprocessor, positioner), classifier and Attention₁ minimise L1;
     /// Attention₂ minimises L2; Attention₀ minimises L1 − L2.</summary>
     public IEnumerable<Parameter> LocalisationSet() =>

@@ -1,4 +1,4 @@
-// Maps a NoP-Learner and unlabelled scenes to the seed's three-objective training: one forward
+// Maps a NoP-Learner and unlabelled scenes to the NoP design notes' three-objective training: one forward
 // pass gives L1 = KL(q₀‖q₁) and L2 = KL(q₀‖q₂); the localisation set (preprocessor, positioner,
 // classifier, Attention₁) descends L1, Attention₂ descends L2 and Attention₀ descends L1 − L2, each
 // with its own Adam. Shuffles, queries and Gumbel noise come from generators seeded by (seed, epoch).

@@ -1,5 +1,5 @@
 // Maps (weighted) features to a position q = (μx, μy, σx, σy) in normalised image coordinates:
-// CNN₂ over the features with CoordConv's x, y channels appended, then MLP₃, as in the seed.
+// CNN₂ over the features with CoordConv's x, y channels appended, then MLP₃, as in the NoP design notes.
 using Attend.Spatial;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

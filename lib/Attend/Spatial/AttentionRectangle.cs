@@ -7,7 +7,7 @@ namespace Attend.Spatial;
 public static class AttentionRectangle
 {
     // The window's corners in its own normalised coordinates, as a closed polygon (the
-    // AIR seed's target_rectangle): x row, y row.
+    // the AIR notes' target_rectangle): x row, y row.
     static readonly float[] CornerXs = { -1, -1, 1, 1, -1 };
     static readonly float[] CornerYs = { -1, 1, 1, -1, -1 };
 

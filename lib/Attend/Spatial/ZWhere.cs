@@ -26,7 +26,7 @@ public static class ZWhere
         return stack(new[] { theta[.., 0, 0], theta[.., 0, 2], theta[.., 1, 2] }, 1);
     }
 
-    /// <summary>The inverse transform in z_where form: (1/s, −x/s, −y/s), with the seed's 1e-9
+    /// <summary>The inverse transform in z_where form: (1/s, −x/s, −y/s), with the AIR notes' 1e-9
     /// guard on s.</summary>
     public static Tensor Invert(Tensor zWhere)
     {

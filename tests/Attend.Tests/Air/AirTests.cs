@@ -1,4 +1,4 @@
-// AIR (seed 001): shapes, the split first layer, the initialisation, each loss term against its
+// AIR (the AIR reimplementation notes): shapes, the split first layer, the initialisation, each loss term against its
 // closed form, the delayed mask, the separation of model and baseline gradients, learning on a
 // tiny batch, reproducibility and checkpoints.
 using Attend.Air;

@@ -1,4 +1,4 @@
-// NoP-Learner (seed 000): shapes of every part, the localisers differing only in their attention
+// NoP-Learner (the NoP design notes): shapes of every part, the localisers differing only in their attention
 // units, the three optimisers each changing only their own parameter set, the position KL and the
 // supervised localisation loss against closed forms, and cluster scores by hand.
 using Attend.Metrics;
@@ -62,7 +62,7 @@ public class NopTests
         var conv1 = pos.named_children().Single(t => t.name == "conv1").module;
         var w = conv1.named_parameters().Single(p => p.name == "weight").parameter.to_type(ScalarType.Float64);
         var b = conv1.named_parameters().Single(p => p.name == "bias").parameter.to_type(ScalarType.Float64);
-        // Reference in float64 on the concatenated input, as the seed writes it.
+        // Reference in float64 on the concatenated input, as the NoP design notes write it.
         var expected = nn.functional.conv2d(Attend.Spatial.CoordConv.Append(features).to_type(ScalarType.Float64), w, b, padding: new long[] { 1, 1 });
         TestTorch.Close(expected, pos.FirstConvolutionWithCoordinates(features), 1e-4, "split conv1");
         // Many calls stay finite (the unsplit 18-channel convolution did not, now and then).

@@ -100,11 +100,10 @@ public class ElfPatchTests
         Assert.Contains("cut.so", e2.Message);
     }
 
-    [Fact]
+    [LinuxFact]
     public void Real_libLibTorchSharp_needs_the_GCC13_version()
     {
         string lib = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
-        if (!OperatingSystem.IsLinux()) return;
         var copy = File.ReadAllBytes(lib);
         var needs = ElfVersionPatch.NeededVersions(copy, lib);
         Assert.Contains(needs, n => n.Name == "GLIBCXX_3.4.32");

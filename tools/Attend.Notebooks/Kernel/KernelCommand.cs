@@ -49,6 +49,7 @@ public static class KernelCommand
         var remove = new Command("remove", "Delete an installed kernelspec.") { removeUser, removePrefix, removeName };
         remove.SetAction(parse => Guard(() =>
         {
+            if (parse.GetValue(removeUser) && parse.GetValue(removePrefix) != null) throw new ArgumentException("--user and --prefix cannot be combined");
             string dir = KernelSpec.Remove(parse.GetValue(removeName)!, parse.GetValue(removePrefix));
             Console.WriteLine($"removed {dir}");
         }));

@@ -23,7 +23,6 @@ public sealed partial class KernelServer : IDisposable
     SocketThread iopub = null!, stdin = null!;
     volatile CancellationTokenSource? runningCell;
     int executionCount;
-    bool restart;   // what the shutdown_request asked for
 
     public KernelServer(ConnectionFile connection, TextWriter log)
     {
@@ -35,8 +34,9 @@ public sealed partial class KernelServer : IDisposable
         intelligence = new CodeIntelligence(engine);
     }
 
-    /// <summary>Binds every channel, serves until a shutdown_request, and returns whether a restart was asked for.</summary>
-    public bool Run()
+    /// <summary>Binds every channel and serves until a shutdown_request. A restart is the front end's
+    /// work (it starts a new kernel process), so this process ends either way.</summary>
+    public void Run()
     {
         iopub = Open("iopub", () => new PublisherSocket(), connection.IopubPort, null);
         stdin = Open("stdin", () => new RouterSocket(), connection.StdinPort, (_, frames) => OnStdin(frames));
@@ -48,7 +48,6 @@ public sealed partial class KernelServer : IDisposable
         Publish("status", new JsonObject { ["execution_state"] = "starting" }, null);
         log.WriteLine($"kernel ready: shell {connection.Address(connection.ShellPort)}, protocol {KernelMessage.ProtocolVersion}");
         stopRequested.Wait();
-        return restart;
     }
 
     SocketThread Open(string name, Func<NetMQSocket> create, int port, Action<NetMQSocket, List<byte[]>>? onReceive)
@@ -98,7 +97,8 @@ public sealed partial class KernelServer : IDisposable
             case "comm_info_request": Reply(new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() }); break;
             case "interrupt_request": Interrupt("interrupt_request"); Reply(new JsonObject { ["status"] = "ok" }); break;
             case "shutdown_request":
-                restart = request.Content["restart"]?.GetValue<bool>() ?? false;
+                bool restart = request.Content["restart"]?.GetValue<bool>() ?? false;
+                log.WriteLine(restart ? "shutdown for a restart: the front end starts a new kernel process" : "shutdown");
                 Interrupt("shutdown_request");
                 Reply(new JsonObject { ["status"] = "ok", ["restart"] = restart });
                 stopRequested.Set();
