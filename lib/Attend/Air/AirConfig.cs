@@ -24,7 +24,8 @@ public sealed record AirConfig
     public double LearningRate { get; init; } = 1e-4;     // model: inference network and what-VAE
     public double BaselineLearningRate { get; init; } = 1e-2;
 
-    public const int PresDim = 1, WhereDim = 3;
+    public const int PresDim = 1;
+    public const int WhereDim = 3;
     public int ZDim => PresDim + WhereDim + WhatDim;
     public int PixelCount => CanvasSize * CanvasSize;
     public int WindowPixelCount => WindowSize * WindowSize;

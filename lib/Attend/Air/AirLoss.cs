@@ -51,7 +51,8 @@ public static class AirLoss
     public static (Tensor Mean, Tensor Variance) PriorWhere(Tensor muWhere, AirConfig c)
     {
         var mean = tensor(new[] { (float)c.PriorScaleMean, 0f, 0f }, dtype: muWhere.dtype, device: muWhere.device).expand_as(muWhere);
-        var variance = tensor(new[] { (float)c.PriorScaleVariance, (float)c.PriorShiftVariance, (float)c.PriorShiftVariance }, dtype: muWhere.dtype, device: muWhere.device).expand_as(muWhere);
+        var variance = tensor(new[] { (float)c.PriorScaleVariance, (float)c.PriorShiftVariance, (float)c.PriorShiftVariance },
+                              dtype: muWhere.dtype, device: muWhere.device).expand_as(muWhere);
         return (mean, variance);
     }
 }

@@ -51,10 +51,18 @@ public sealed class AirModel : Module<Tensor, Generator?, AirInference>
         var z = ones(b, c.ZDim, dtype: opts.dtype, device: opts.device);
         var h = zeros(b, c.RnnHidden, dtype: opts.dtype, device: opts.device);
         var hb = zeros(b, c.RnnHidden, dtype: opts.dtype, device: opts.device);
-        var zPres = new List<Tensor>(); var probPres = new List<Tensor>(); var mask = new List<Tensor>();
-        var logLik = new List<Tensor>(); var zWhere = new List<Tensor>(); var muWhere = new List<Tensor>();
-        var logVarWhere = new List<Tensor>(); var zWhat = new List<Tensor>(); var muWhat = new List<Tensor>();
-        var logVarWhat = new List<Tensor>(); var baselines = new List<Tensor>(); var pasted = new List<Tensor>();
+        var zPres = new List<Tensor>();
+        var probPres = new List<Tensor>();
+        var mask = new List<Tensor>();
+        var logLik = new List<Tensor>();
+        var zWhere = new List<Tensor>();
+        var muWhere = new List<Tensor>();
+        var logVarWhere = new List<Tensor>();
+        var zWhat = new List<Tensor>();
+        var muWhat = new List<Tensor>();
+        var logVarWhat = new List<Tensor>();
+        var baselines = new List<Tensor>();
+        var pasted = new List<Tensor>();
         for (int i = 0; i < c.Steps; i++)
         {
             var previousPres = z.narrow(1, 0, 1);                       // [B, 1], no gradient (a sample)

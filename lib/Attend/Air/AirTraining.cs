@@ -18,7 +18,8 @@ namespace Attend.Air;
 public sealed record AirSettings(int Epochs = 50, int BatchSize = 64, long Seed = 0, IReadOnlyList<int>? CheckpointEpochs = null)
 {
     public IReadOnlyList<int> SavedEpochs => CheckpointEpochs ?? new[] { 1, 10, Epochs }.Where(e => e <= Epochs).Distinct().ToArray();
-    public override string ToString() => $"{Epochs} epochs, batch {BatchSize}, seed {Seed}, checkpoints after epochs {string.Join(", ", SavedEpochs)}";
+    public override string ToString() =>
+        $"{Epochs} epochs, batch {BatchSize}, seed {Seed}, checkpoints after epochs {string.Join(", ", SavedEpochs)}";
 }
 
 public sealed record AirEpoch(int Epoch, double KlDivergence, double Nll, double Reinforce, double Baseline,
@@ -26,7 +27,8 @@ public sealed record AirEpoch(int Epoch, double KlDivergence, double Nll, double
 {
     public override string ToString() =>
         $"epoch {Epoch,3}: KL {KlDivergence,7:F2}  NLL {Nll,8:F2}  REINFORCE {Reinforce,8:F2}  baseline {Baseline,9:F1}  " +
-        $"count acc. train {TrainCountAccuracy:P1} test {TestCountAccuracy:P1}  ({Elapsed.TotalSeconds:F1} s, {ScenesPerSecond:F0} scenes/s, RSS {ResidentMb:F0} MB)";
+        $"count acc. train {TrainCountAccuracy:P1} test {TestCountAccuracy:P1}  " +
+        $"({Elapsed.TotalSeconds:F1} s, {ScenesPerSecond:F0} scenes/s, RSS {ResidentMb:F0} MB)";
 }
 
 public static class AirTraining
@@ -38,7 +40,8 @@ public static class AirTraining
     });
 
     /// <summary>Path of the checkpoint written after <paramref name="epoch"/> in <paramref name="folder"/>.</summary>
-    public static string CheckpointPath(string folder, AirSettings s, int epoch) => Path.Combine(folder, $"air-seed{s.Seed}-of{s.Epochs}-epoch{epoch}.ckpt");
+    public static string CheckpointPath(string folder, AirSettings s, int epoch) =>
+        Path.Combine(folder, $"air-seed{s.Seed}-of{s.Epochs}-epoch{epoch}.ckpt");
 
     /// <summary>Trains from <paramref name="startEpoch"/> (1, or one past a resumed checkpoint's epoch).
     /// <paramref name="test"/> may be null (no held-out accuracy). Stops between batches when

@@ -9,12 +9,16 @@ public static class ConvolutionLoops
     /// <summary>z(n, x, y) = b(n) + Σ_m Σ_{i,j} w(n, m, i, j) · y(m, x·s + i, y·s + j): each filter scans every input map.</summary>
     public static double[,,] Forward(double[,,] y, double[,,,] w, double[] b, int stride = 1)
     {
-        int maps = y.GetLength(0), h = y.GetLength(1), wd = y.GetLength(2);
-        int filters = w.GetLength(0), k = w.GetLength(2);
+        int maps = y.GetLength(0);
+        int h = y.GetLength(1);
+        int wd = y.GetLength(2);
+        int filters = w.GetLength(0);
+        int k = w.GetLength(2);
         if (w.GetLength(1) != maps) throw new ArgumentException($"filters expect {w.GetLength(1)} input maps, y has {maps}");
         if (b.Length != filters) throw new ArgumentException($"{filters} filters but {b.Length} biases");
         if (stride < 1) throw new ArgumentException($"stride must be positive, got {stride}");
-        int oh = (h - k) / stride + 1, ow = (wd - k) / stride + 1;
+        int oh = (h - k) / stride + 1;
+        int ow = (wd - k) / stride + 1;
         var z = new double[filters, oh, ow];
         for (int n = 0; n < filters; n++)
             for (int x = 0; x < oh; x++)
@@ -46,7 +50,9 @@ public static class ConvolutionLoops
     /// loops as the forward pass, with the multiply-add turned around).</summary>
     public static double[,,] BackwardInput(double[,,] dz, double[,,,] w, int inputH, int inputW, int stride = 1)
     {
-        int filters = w.GetLength(0), maps = w.GetLength(1), k = w.GetLength(2);
+        int filters = w.GetLength(0);
+        int maps = w.GetLength(1);
+        int k = w.GetLength(2);
         var dy = new double[maps, inputH, inputW];
         for (int n = 0; n < filters; n++)
             for (int x = 0; x < dz.GetLength(1); x++)
@@ -62,7 +68,8 @@ public static class ConvolutionLoops
     /// a weight touches every position of one z-map.</summary>
     public static (double[,,,] Dw, double[] Db) BackwardWeights(double[,,] dz, double[,,] y, int k, int stride = 1)
     {
-        int filters = dz.GetLength(0), maps = y.GetLength(0);
+        int filters = dz.GetLength(0);
+        int maps = y.GetLength(0);
         var dw = new double[filters, maps, k, k];
         var db = new double[filters];
         for (int n = 0; n < filters; n++)

@@ -14,7 +14,10 @@ public static class ConvolutionTensors
     public static Tensor Dilate(Tensor dz, int stride)
     {
         if (stride == 1) return dz.alias();
-        long b = dz.shape[0], c = dz.shape[1], h = dz.shape[2], w = dz.shape[3];
+        long b = dz.shape[0];
+        long c = dz.shape[1];
+        long h = dz.shape[2];
+        long w = dz.shape[3];
         var spread = zeros(new[] { b, c, (h - 1) * stride + 1, (w - 1) * stride + 1 }, dtype: dz.dtype, device: dz.device);
         spread[.., .., TensorIndex.Slice(0, null, stride), TensorIndex.Slice(0, null, stride)] = dz;
         return spread;

@@ -7,7 +7,9 @@ public static class PoolingLoops
     /// <summary>Max over each k×k window (stride s), per map; also the winning (x, y) of each window.</summary>
     public static (double[,,] Pooled, (int X, int Y)[,,] ArgMax) MaxForward(double[,,] y, int k, int stride)
     {
-        int maps = y.GetLength(0), oh = (y.GetLength(1) - k) / stride + 1, ow = (y.GetLength(2) - k) / stride + 1;
+        int maps = y.GetLength(0);
+        int oh = (y.GetLength(1) - k) / stride + 1;
+        int ow = (y.GetLength(2) - k) / stride + 1;
         var pooled = new double[maps, oh, ow];
         var argmax = new (int, int)[maps, oh, ow];
         for (int m = 0; m < maps; m++)

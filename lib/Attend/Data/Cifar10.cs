@@ -18,7 +18,8 @@ public static class Cifar10
         if (!File.Exists(path)) throw new FileNotFoundException($"CIFAR-10 batch not found: {path}", path);
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length == 0 || bytes.Length % RecordSize != 0)
-            throw new InvalidDataException($"{path}: {bytes.Length} bytes is not a whole number of {RecordSize}-byte CIFAR-10 records (truncated or not a CIFAR-10 binary batch)");
+            throw new InvalidDataException($"{path}: {bytes.Length} bytes is not a whole number of {RecordSize}-byte CIFAR-10 records " +
+                                           "(truncated or not a CIFAR-10 binary batch)");
         int n = bytes.Length / RecordSize;
         var pixels = new float[(long)n * 3072];
         var labels = new long[n];
@@ -43,7 +44,8 @@ public static class Cifar10
             throw new FileNotFoundException($"CIFAR-10: {stem}.bin not found in {folder}");
         }
         var parts = Enumerable.Range(1, 5).Select(i => ReadBatch(Find($"data_batch_{i}"))).ToList();
-        var train = new ImageSet(cat(parts.Select(p => p.Images).ToArray()), cat(parts.Select(p => p.Labels).ToArray()), "CIFAR-10 train (data_batch_1..5)");
+        var train = new ImageSet(cat(parts.Select(p => p.Images).ToArray()), cat(parts.Select(p => p.Labels).ToArray()),
+                                 "CIFAR-10 train (data_batch_1..5)");
         parts.ForEach(p => p.Dispose());
         var test = ReadBatch(Find("test_batch"));
         return (train, new ImageSet(test.Images, test.Labels, "CIFAR-10 test (test_batch)"));

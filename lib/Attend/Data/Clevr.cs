@@ -20,7 +20,8 @@ public static class Clevr
     {
         string scenesFile = ScenesFile(folder, split);
         if (!File.Exists(scenesFile))
-            throw new FileNotFoundException($"CLEVR not found: expected {scenesFile} (and images/{split}/ beside it). Download CLEVR v1.0 and pass its folder.", scenesFile);
+            throw new FileNotFoundException($"CLEVR not found: expected {scenesFile} (and images/{split}/ beside it). " +
+                                            "Download CLEVR v1.0 and pass its folder.", scenesFile);
         using var doc = JsonFields.Parse(scenesFile);
         if (!doc.RootElement.TryGetProperty("scenes", out var scenes) || scenes.ValueKind != JsonValueKind.Array)
             throw new InvalidDataException($"{scenesFile}: no \"scenes\" array");
@@ -36,8 +37,11 @@ public static class Clevr
         {
             string file = Path.Combine(folder, "images", split, JsonFields.Str(scene, "image_filename", scenesFile));
             using var image = ImageFiles.ReadRgb(file);
-            int h = (int)image.shape[1], w = (int)image.shape[2], side = Math.Min(h, w);
-            int left = (w - side) / 2, top = (h - side) / 2;
+            int h = (int)image.shape[1];
+            int w = (int)image.shape[2];
+            int side = Math.Min(h, w);
+            int left = (w - side) / 2;
+            int top = (h - side) / 2;
             float scale = size / (float)side;
             images.Add(ImageFiles.CropResize(image, left, top, side, size));
             var objects = new List<(float X, float Y, float Depth, float Half, int Shape, int Colour, int Size)>();
@@ -49,7 +53,8 @@ public static class Clevr
                 float half = (sizeIndex == 1 ? 0.7f : 0.35f) * FocalPixels / Math.Max(pc[2], 1e-3f) * (w / 480f);
                 int shape = Index(ShapesScenes.Shapes, JsonFields.Str(obj, "shape", scenesFile), "shape", scenesFile);
                 int colour = Index(ShapesScenes.Colours, JsonFields.Str(obj, "color", scenesFile), "color", scenesFile);
-                float x = pc[0] - left, y = pc[1] - top;
+                float x = pc[0] - left;
+                float y = pc[1] - top;
                 if (x < 0 || y < 0 || x >= side || y >= side) continue;       // outside the square crop
                 objects.Add((x * scale, y * scale, pc[2], half * scale, shape, colour, sizeIndex));
             }
@@ -57,17 +62,21 @@ public static class Clevr
             counts[i] = kept.Count;
             for (int k = 0; k < kept.Count; k++)
             {
-                var o = kept[k]; int b = (i * maxObjects + k) * 4;
+                var o = kept[k];
+                int b = (i * maxObjects + k) * 4;
                 boxes[b] = Math.Max(0, o.X - o.Half); boxes[b + 1] = Math.Max(0, o.Y - o.Half);
                 boxes[b + 2] = Math.Min(size, o.X + o.Half); boxes[b + 3] = Math.Min(size, o.Y + o.Half);
                 labels[i * maxObjects + k] = o.Shape;
-                attrs[(i * maxObjects + k) * 3] = o.Shape; attrs[(i * maxObjects + k) * 3 + 1] = o.Colour; attrs[(i * maxObjects + k) * 3 + 2] = o.Size;
+                attrs[(i * maxObjects + k) * 3] = o.Shape;
+                attrs[(i * maxObjects + k) * 3 + 1] = o.Colour;
+                attrs[(i * maxObjects + k) * 3 + 2] = o.Size;
             }
             i++;
         }
         var stacked = stack(images); foreach (var t in images) t.Dispose();
         return new SceneSet(stacked, tensor(counts), tensor(boxes, new long[] { n, maxObjects, 4 }), tensor(labels, new long[] { n, maxObjects }),
-                            ShapesScenes.Shapes, tensor(attrs, new long[] { n, maxObjects, 3 }), ShapesScenes.AttributeNames, $"CLEVR {split} ({folder})");
+                            ShapesScenes.Shapes, tensor(attrs, new long[] { n, maxObjects, 3 }), ShapesScenes.AttributeNames,
+                            $"CLEVR {split} ({folder})");
     }
 
     static int Index(string[] names, string value, string what, string file)

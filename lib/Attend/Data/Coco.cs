@@ -14,7 +14,8 @@ public static class Coco
     {
         string annFile = AnnotationsFile(folder, split);
         if (!File.Exists(annFile))
-            throw new FileNotFoundException($"COCO not found: expected {annFile} (and the images in {Path.Combine(folder, split)}). Download COCO and pass its folder.", annFile);
+            throw new FileNotFoundException($"COCO not found: expected {annFile} (and the images in {Path.Combine(folder, split)}). " +
+                                            "Download COCO and pass its folder.", annFile);
         using var doc = JsonFields.Parse(annFile);
         var root = doc.RootElement;
         var categories = JsonFields.Array(root, "categories", annFile).EnumerateArray()
@@ -27,7 +28,8 @@ public static class Coco
             var bbox = JsonFields.Array(a, "bbox", annFile).EnumerateArray().Select(e => e.GetSingle()).ToArray();
             if (bbox.Length != 4) throw new InvalidDataException($"{annFile}: a bbox must be [x, y, width, height]");
             long cat = JsonFields.Int(a, "category_id", annFile);
-            if (!categoryIndex.TryGetValue(cat, out int label)) throw new InvalidDataException($"{annFile}: annotation with unknown category_id {cat}");
+            if (!categoryIndex.TryGetValue(cat, out int label))
+                throw new InvalidDataException($"{annFile}: annotation with unknown category_id {cat}");
             long imageId = JsonFields.Int(a, "image_id", annFile);
             if (!byImage.TryGetValue(imageId, out var list)) byImage[imageId] = list = new();
             list.Add((bbox[0], bbox[1], bbox[2], bbox[3], label));
@@ -43,14 +45,16 @@ public static class Coco
         {
             var info = imagesJson[i];
             using var image = ImageFiles.ReadRgb(Path.Combine(folder, split, JsonFields.Str(info, "file_name", annFile)));
-            float sx = size / (float)image.shape[2], sy = size / (float)image.shape[1];
+            float sx = size / (float)image.shape[2];
+            float sy = size / (float)image.shape[1];
             images.Add(ImageFiles.Resize(image, size));
             var objects = byImage.GetValueOrDefault(JsonFields.Int(info, "id", annFile)) ?? new();
             var kept = objects.OrderByDescending(o => o.W * o.H).Take(maxObjects).ToList();
             counts[i] = kept.Count;
             for (int k = 0; k < kept.Count; k++)
             {
-                var o = kept[k]; int b = (i * maxObjects + k) * 4;
+                var o = kept[k];
+                int b = (i * maxObjects + k) * 4;
                 boxes[b] = o.X * sx; boxes[b + 1] = o.Y * sy; boxes[b + 2] = (o.X + o.W) * sx; boxes[b + 3] = (o.Y + o.H) * sy;
                 labels[i * maxObjects + k] = o.Label;
             }

@@ -58,7 +58,8 @@ public sealed class AptPackageSource(string package, string folderInPackage, Fun
         string unpacked = Path.Combine(work, "root");
         ProcessRunner.Run("dpkg-deb", new[] { "-x", deb, unpacked }, work, TimeSpan.FromMinutes(5));
         foreach (var f in files)
-            ProcessRunner.CopyMaybeGunzip(Path.Combine(unpacked, folderInPackage.TrimStart('/'), fileName(f.Name)), Path.Combine(stagingDir, f.Name), gunzip);
+            ProcessRunner.CopyMaybeGunzip(Path.Combine(unpacked, folderInPackage.TrimStart('/'), fileName(f.Name)),
+                                          Path.Combine(stagingDir, f.Name), gunzip);
     }
 }
 
@@ -84,7 +85,13 @@ internal static class ProcessRunner
     /// exit throws with the program's own error output.</summary>
     public static void Run(string program, string[] args, string workDir, TimeSpan timeout, string? hint = null)
     {
-        var psi = new ProcessStartInfo(program) { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(program)
+        {
+            WorkingDirectory = workDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false
+        };
         foreach (var a in args) psi.ArgumentList.Add(a);
         Process p;
         try { p = Process.Start(psi)!; }

@@ -21,7 +21,8 @@ public static class FashionMnist
         new IDataSource[]
         {
             new LocalFolderSource("/usr/share/datasets/fashion-mnist", n => n + ".gz", gunzip: true),
-            new HttpSource("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/", n => n + ".gz", gunzip: true, timeout: TimeSpan.FromMinutes(5)),
+            new HttpSource("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/", n => n + ".gz", gunzip: true,
+                           timeout: TimeSpan.FromMinutes(5)),
             new AptPackageSource("dataset-fashion-mnist", "usr/share/datasets/fashion-mnist", n => n + ".gz", gunzip: true),
         },
         "Or install the Debian package: apt-get install dataset-fashion-mnist. Fashion-MNIST is by Zalando Research (MIT licence).");

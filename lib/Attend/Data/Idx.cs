@@ -102,9 +102,11 @@ public static class Idx
         }
         long expected = header + count * ElementSize(type);
         if (b.LongLength < expected)
-            throw new InvalidDataException($"{name}: truncated IDX data: shape [{string.Join(", ", shape)}] needs {expected} bytes, file has {b.LongLength}");
+            throw new InvalidDataException(
+                $"{name}: truncated IDX data: shape [{string.Join(", ", shape)}] needs {expected} bytes, file has {b.LongLength}");
         if (b.LongLength > expected)
-            throw new InvalidDataException($"{name}: {b.LongLength - expected} unexpected trailing bytes after IDX data of shape [{string.Join(", ", shape)}]");
+            throw new InvalidDataException(
+                $"{name}: {b.LongLength - expected} unexpected trailing bytes after IDX data of shape [{string.Join(", ", shape)}]");
         return new IdxArray(type, shape, b.AsSpan(header).ToArray());
     }
 

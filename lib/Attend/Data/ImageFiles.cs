@@ -12,8 +12,10 @@ public static class ImageFiles
     public static Tensor ReadRgb(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"image {path} does not exist", path);
-        using var bitmap = SKBitmap.Decode(path) ?? throw new InvalidDataException($"image {path} could not be decoded (not a PNG/JPEG/… file, or corrupt)");
-        int w = bitmap.Width, h = bitmap.Height;
+        using var bitmap = SKBitmap.Decode(path)
+                           ?? throw new InvalidDataException($"image {path} could not be decoded (not a PNG/JPEG/… file, or corrupt)");
+        int w = bitmap.Width;
+        int h = bitmap.Height;
         var px = new float[3 * h * w];
         for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)

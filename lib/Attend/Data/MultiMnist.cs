@@ -34,7 +34,8 @@ public static class MultiMnist
     public static MultiMnistScenes GenerateAir(ImageSet digits, int numImages, int seed, int canvasSize = 50, int digitSize = 24)
     {
         if (numImages < 1) throw new ArgumentException($"numImages must be positive, got {numImages}");
-        if (digitSize % 2 != 0 || digitSize >= canvasSize) throw new ArgumentException($"digit size {digitSize} must be even and smaller than the canvas {canvasSize}");
+        if (digitSize % 2 != 0 || digitSize >= canvasSize)
+            throw new ArgumentException($"digit size {digitSize} must be even and smaller than the canvas {canvasSize}");
         int half = digitSize / 2;
         var positions = Enumerable.Range(half, canvasSize - 2 * half).ToArray();
         var resized = Resize(digits.Images, digitSize);
@@ -47,8 +48,10 @@ public static class MultiMnist
         for (int i = 0; i < numImages; i++)
         {
             int n = rng.Next(3);
-            int d0 = rng.Next(digitLabels.Length), d1 = rng.Next(digitLabels.Length);
-            int x0 = positions[rng.Next(positions.Length)], y0 = positions[rng.Next(positions.Length)];
+            int d0 = rng.Next(digitLabels.Length);
+            int d1 = rng.Next(digitLabels.Length);
+            int x0 = positions[rng.Next(positions.Length)];
+            int y0 = positions[rng.Next(positions.Length)];
             counts[i] = n;
             if (n == 0) continue;
             Place(canvas, i, canvasSize, resized, d0, digitSize, x0 - half, y0 - half, add: true);
@@ -57,7 +60,8 @@ public static class MultiMnist
             {
                 var xs = positions.Where(p => p < x0 - half || p >= x0 + half).ToArray();
                 var ys = positions.Where(p => p < y0 - half || p >= y0 + half).ToArray();
-                int x1 = xs[rng.Next(xs.Length)], y1 = ys[rng.Next(ys.Length)];
+                int x1 = xs[rng.Next(xs.Length)];
+                int y1 = ys[rng.Next(ys.Length)];
                 Place(canvas, i, canvasSize, resized, d1, digitSize, x1 - half, y1 - half, add: true);
                 Record(boxes, labels, i, 1, 2, x1 - half, y1 - half, digitSize, digitLabels[d1]);
             }
@@ -72,12 +76,14 @@ public static class MultiMnist
     {
         var o = options;
         if (numImages < 1) throw new ArgumentException($"numImages must be positive, got {numImages}");
-        if (o.DigitSize < 1 || o.DigitSize > o.CanvasSize) throw new ArgumentException($"digit size {o.DigitSize} must fit the canvas {o.CanvasSize}");
+        if (o.DigitSize < 1 || o.DigitSize > o.CanvasSize)
+            throw new ArgumentException($"digit size {o.DigitSize} must fit the canvas {o.CanvasSize}");
         if (o.MinDigits < 0 || o.MaxDigits < o.MinDigits) throw new ArgumentException($"digit count range {o.MinDigits}..{o.MaxDigits} is empty");
         var resized = Resize(digits.Images, o.DigitSize);
         long[] digitLabels = digits.Labels.data<long>().ToArray();
         var rng = new Random(seed);
-        int s = o.CanvasSize, k = Math.Max(o.MaxDigits, 1);
+        int s = o.CanvasSize;
+        int k = Math.Max(o.MaxDigits, 1);
         var canvas = new float[(long)numImages * s * s];
         var counts = new long[numImages];
         var boxes = new float[numImages * k * 4];
@@ -90,7 +96,8 @@ public static class MultiMnist
             {
                 for (int t = 0; t < o.MaxPlacementTries; t++)
                 {
-                    int x = rng.Next(s - o.DigitSize + 1), y = rng.Next(s - o.DigitSize + 1);
+                    int x = rng.Next(s - o.DigitSize + 1);
+                    int y = rng.Next(s - o.DigitSize + 1);
                     if (placed.Any(p => Math.Abs(p.X - x) < o.DigitSize && Math.Abs(p.Y - y) < o.DigitSize)) continue;
                     int d = rng.Next(digitLabels.Length);
                     Place(canvas, i, s, resized, d, o.DigitSize, x, y, add: false);

@@ -19,7 +19,9 @@ public sealed class RtsDistortion(Tensor angle, Tensor scale, Tensor translation
 public static class RtsMnist
 {
     public const int CanvasSize = 42;
-    public const double MaxAngleDegrees = 45, MinScale = 0.7, MaxScale = 1.2;
+    public const double MaxAngleDegrees = 45;
+    public const double MinScale = 0.7;
+    public const double MaxScale = 1.2;
 
     /// <summary>Draws distortions for <paramref name="count"/> digits of <paramref name="digitSize"/>
     /// pixels: the translation keeps the scaled digit's square inside the canvas.</summary>
@@ -64,6 +66,7 @@ public static class RtsMnist
     {
         using var d = Sample(digits.Count, seed, (int)digits.Images.shape[3], canvasSize);
         var images = Apply(digits.Images, d, canvasSize);
-        return new ImageSet(images, digits.Labels.clone(), $"RTS (±{MaxAngleDegrees}°, ×{MinScale}–{MaxScale}, {canvasSize}×{canvasSize}, seed {seed}) of {digits.Description}");
+        return new ImageSet(images, digits.Labels.clone(),
+                            $"RTS (±{MaxAngleDegrees}°, ×{MinScale}–{MaxScale}, {canvasSize}×{canvasSize}, seed {seed}) of {digits.Description}");
     }
 }

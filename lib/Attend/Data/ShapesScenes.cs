@@ -32,9 +32,12 @@ public static class ShapesScenes
         var o = options ?? new ShapesOptions();
         if (numImages < 1) throw new ArgumentException($"numImages must be positive, got {numImages}");
         if (o.CanvasSize < 32) throw new ArgumentException($"canvas must be at least 32 pixels, got {o.CanvasSize}");
-        if (o.MinObjects < 0 || o.MaxObjects < Math.Max(1, o.MinObjects)) throw new ArgumentException($"object count range {o.MinObjects}..{o.MaxObjects} is empty");
-        if (distinctColours && o.MaxObjects > Colours.Length) throw new ArgumentException($"at most {Colours.Length} objects can have distinct colours");
-        int s = o.CanvasSize, k = o.MaxObjects;
+        if (o.MinObjects < 0 || o.MaxObjects < Math.Max(1, o.MinObjects))
+            throw new ArgumentException($"object count range {o.MinObjects}..{o.MaxObjects} is empty");
+        if (distinctColours && o.MaxObjects > Colours.Length)
+            throw new ArgumentException($"at most {Colours.Length} objects can have distinct colours");
+        int s = o.CanvasSize;
+        int k = o.MaxObjects;
         var rng = new Random(seed);
         var pixels = new float[(long)numImages * 3 * s * s];
         var counts = new long[numImages];
@@ -51,13 +54,17 @@ public static class ShapesScenes
             for (int j = 0; j < want; j++)
                 for (int t = 0; t < o.MaxPlacementTries; t++)
                 {
-                    int shape = rng.Next(Shapes.Length), colour = rng.Next(Colours.Length), size = rng.Next(Sizes.Length);
+                    int shape = rng.Next(Shapes.Length);
+                    int colour = rng.Next(Colours.Length);
+                    int size = rng.Next(Sizes.Length);
                     float h = HalfSize(size, s);
-                    float x = h + 2 + (float)rng.NextDouble() * (s - 2 * h - 4), y = h + 2 + (float)rng.NextDouble() * (s - 2 * h - 4);
+                    float x = h + 2 + (float)rng.NextDouble() * (s - 2 * h - 4);
+                    float y = h + 2 + (float)rng.NextDouble() * (s - 2 * h - 4);
                     if (distinctColours && usedColours.Contains(colour)) continue;
                     if (placed.Any(p => Math.Abs(p.X - x) < p.H + h + 2 && Math.Abs(p.Y - y) < p.H + h + 2)) continue;
                     placed.Add((x, y, h)); usedColours.Add(colour);
-                    int slot = placed.Count - 1, b = (i * k + slot) * 4;
+                    int slot = placed.Count - 1;
+                    int b = (i * k + slot) * 4;
                     boxes[b] = x - h; boxes[b + 1] = y - h; boxes[b + 2] = x + h; boxes[b + 3] = y + h;
                     labels[i * k + slot] = shape;
                     attributes[(i * k + slot) * 3] = shape; attributes[(i * k + slot) * 3 + 1] = colour; attributes[(i * k + slot) * 3 + 2] = size;
@@ -92,11 +99,15 @@ public static class ShapesScenes
 
     static void PaintShadow(float[] px, long off, int s, float cx, float cy, float h)
     {
-        float sx = cx + 0.35f * h, sy = cy + 0.55f * h, rx = 1.15f * h, ry = 0.6f * h;
+        float sx = cx + 0.35f * h;
+        float sy = cy + 0.55f * h;
+        float rx = 1.15f * h;
+        float ry = 0.6f * h;
         for (int y = Math.Max(0, (int)(sy - ry - 2)); y < Math.Min(s, (int)(sy + ry + 2)); y++)
         for (int x = Math.Max(0, (int)(sx - rx - 2)); x < Math.Min(s, (int)(sx + rx + 2)); x++)
         {
-            float dx = (x + 0.5f - sx) / rx, dy = (y + 0.5f - sy) / ry;
+            float dx = (x + 0.5f - sx) / rx;
+            float dy = (y + 0.5f - sy) / ry;
             float d = dx * dx + dy * dy;
             if (d >= 1) continue;
             float dark = 0.35f * (1 - d);                  // soft edge
@@ -110,11 +121,14 @@ public static class ShapesScenes
         for (int x = Math.Max(0, (int)(cx - h - 1)); x < Math.Min(s, (int)(cx + h + 2)); x++)
         {
             // 2×2 supersampling: average coverage and shade over four sub-pixel points.
-            float cover = 0, shade = 0;
+            float cover = 0;
+            float shade = 0;
             for (int sy = 0; sy < 2; sy++)
             for (int sx = 0; sx < 2; sx++)
             {
-                float u = (x + 0.25f + 0.5f * sx - cx) / h, v = (y + 0.25f + 0.5f * sy - cy) / h;   // [-1, 1] inside the box
+                // u and v: [-1, 1] inside the box
+                float u = (x + 0.25f + 0.5f * sx - cx) / h;
+                float v = (y + 0.25f + 0.5f * sy - cy) / h;
                 var (inside, light) = Surface(shape, u, v);
                 if (!inside) continue;
                 cover += 0.25f; shade += 0.25f * light;
@@ -154,7 +168,8 @@ public static class ShapesScenes
             default:  // cylinder: elliptical top, body shaded across by a cosine of the angle
             {
                 if (Math.Abs(u) > 0.85f) return (false, 0);
-                float top = -0.6f, ry = 0.3f;
+                float top = -0.6f;
+                float ry = 0.3f;
                 float e = (u / 0.85f) * (u / 0.85f) + ((v - top) / ry) * ((v - top) / ry);
                 if (e <= 1) return (true, 1.2f);
                 if (v < top || v > 0.85f + ry * MathF.Sqrt(Math.Max(0, 1 - (u / 0.85f) * (u / 0.85f))) - ry) return (false, 0);

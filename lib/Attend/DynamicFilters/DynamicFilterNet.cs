@@ -14,7 +14,9 @@ public enum FilterPath { Dynamic, Static }
 
 public sealed class DynamicFilterNet : Module<Tensor, Tensor>
 {
-    public const int Classes = 10, EmbeddingSize = 128, HiddenSize = 256;
+    public const int Classes = 10;
+    public const int EmbeddingSize = 128;
+    public const int HiddenSize = 256;
     readonly ResNet18Stem backbone;
     readonly Embedding? class_embeddings;
     readonly Sequential? weights_generator;
@@ -77,7 +79,9 @@ public sealed class DynamicFilterNet : Module<Tensor, Tensor>
         var response = ResponseMaps(images);
         long b = response.shape[0];
         if (response.shape[2] * response.shape[3] != responseSize)
-            throw new ArgumentException($"response maps are {response.shape[2]}×{response.shape[3]}, the score predictor reads {responseSize} values (input must be 32×32 for responseSide 8)");
+            throw new ArgumentException(
+                $"response maps are {response.shape[2]}×{response.shape[3]}, the score predictor reads {responseSize} values " +
+                "(input must be 32×32 for responseSide 8)");
         return score_predictor.call(response.reshape(b, Classes, responseSize)).view(b, Classes).MoveToOuterDisposeScope();
     }
 }

@@ -42,7 +42,9 @@ public static class LabData
     public static Tensor Augment(Tensor batch, Generator g, int padding = 4)
     {
         using var scope = NewDisposeScope();
-        long n = batch.shape[0], h = batch.shape[2], w = batch.shape[3];
+        long n = batch.shape[0];
+        long h = batch.shape[2];
+        long w = batch.shape[3];
         var padded = F.pad(batch, new long[] { padding, padding, padding, padding });
         var offsets = randint(0, 2 * padding + 1, new long[] { n, 2 }, generator: g).data<long>().ToArray();
         var flips = rand(n, generator: g).lt(0.5).data<bool>().ToArray();

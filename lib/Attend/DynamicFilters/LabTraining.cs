@@ -14,13 +14,16 @@ namespace Attend.DynamicFilters;
 
 /// <summary>Lab training settings; with CosineSchedule the learning rate follows a half cosine from
 /// LearningRate (first epoch) towards 0 over Epochs.</summary>
-public sealed record LabSettings(int Epochs = 8, int BatchSize = 128, double LearningRate = 1e-3, long Seed = 0, bool Augment = true, bool FreezeBackbone = false, bool CosineSchedule = true)
+public sealed record LabSettings(int Epochs = 8, int BatchSize = 128, double LearningRate = 1e-3, long Seed = 0, bool Augment = true,
+                                 bool FreezeBackbone = false, bool CosineSchedule = true)
 {
-    /// <summary>The learning rate of <paramref name="epoch"/> (1-based): a function of the epoch alone, so resuming needs no scheduler state.</summary>
+    /// <summary>The learning rate of <paramref name="epoch"/> (1-based): a function of the epoch alone, so
+    /// resuming needs no scheduler state.</summary>
     public double LearningRateAt(int epoch) => CosineSchedule ? LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / Epochs)) : LearningRate;
 }
 
-public sealed record LabEpoch(int Epoch, double TrainLoss, double TrainAccuracy, double TestAccuracy, TimeSpan Elapsed, double ResidentMb, bool Saved);
+public sealed record LabEpoch(int Epoch, double TrainLoss, double TrainAccuracy, double TestAccuracy, TimeSpan Elapsed,
+                              double ResidentMb, bool Saved);
 
 public static class LabTraining
 {
@@ -74,7 +77,8 @@ public static class LabTraining
     }
 
     /// <summary>Restores model and optimizer from the best checkpoint; training continues at the returned epoch + 1.</summary>
-    public static CheckpointInfo Resume(string checkpointPath, DynamicFilterNet model, OptimizerHelper optimizer) => Checkpoint.Load(checkpointPath, model, optimizer);
+    public static CheckpointInfo Resume(string checkpointPath, DynamicFilterNet model, OptimizerHelper optimizer)
+        => Checkpoint.Load(checkpointPath, model, optimizer);
 
     public static double Accuracy(nn.Module<Tensor, Tensor> model, ImageSet set, Device? device = null, int batchSize = 500)
         => Nn.Evaluation.Accuracy(model, set, device, batchSize);

@@ -9,8 +9,10 @@ namespace Attend.DynamicFilters;
 
 public sealed class BasicBlock : Module<Tensor, Tensor>
 {
-    readonly Conv2d conv1, conv2;
-    readonly BatchNorm2d bn1, bn2;
+    readonly Conv2d conv1;
+    readonly Conv2d conv2;
+    readonly BatchNorm2d bn1;
+    readonly BatchNorm2d bn2;
 
     public BasicBlock(int channels) : base(nameof(BasicBlock))
     {

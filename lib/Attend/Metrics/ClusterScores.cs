@@ -23,11 +23,13 @@ public static class ClusterScores
         int n = categories.Count;
         if (n == 0) return double.NaN;
         double Entropy(IEnumerable<long> xs) => -xs.GroupBy(x => x).Select(g => (double)g.Count() / n).Sum(p => p * Math.Log(p));
-        double hc = Entropy(categories), hl = Entropy(labels);
+        double hc = Entropy(categories);
+        double hl = Entropy(labels);
         double mi = categories.Zip(labels).GroupBy(p => p).Sum(g =>
         {
             double pxy = (double)g.Count() / n;
-            double px = (double)categories.Count(c => c == g.Key.First) / n, py = (double)labels.Count(l => l == g.Key.Second) / n;
+            double px = (double)categories.Count(c => c == g.Key.First) / n;
+            double py = (double)labels.Count(l => l == g.Key.Second) / n;
             return pxy * Math.Log(pxy / (px * py));
         });
         // Both partitions trivial (one cluster each): identical, NMI 1 by convention.

@@ -40,7 +40,8 @@ public static class KlDivergence
     public static Tensor Bernoulli(Tensor q, Tensor p)
     {
         using var _ = NewDisposeScope();
-        var q0 = 1 - q; var p0 = 1 - p;
+        var q0 = 1 - q;
+        var p0 = 1 - p;
         var kl1 = q * ((q + BernoulliEpsilon).log() - p.log());
         var kl0 = q0 * ((q0 + BernoulliEpsilon).log() - p0.log());
         return (kl1 + kl0).MoveToOuterDisposeScope();

@@ -24,7 +24,8 @@ public sealed class AttentionUnit : Module<Tensor, Tensor, Tensor?, (Tensor Feat
         if (inputDim < 0) throw new ArgumentException($"input size must be ≥ 0, got {inputDim}");
         this.inputDim = inputDim;
         if (inputDim > 0) mlp1 = Sequential(Linear(inputDim, c.AttentionHidden), ReLU());
-        mlp2 = Sequential(Linear(c.VectorDim + (inputDim > 0 ? c.AttentionHidden : 0), c.AttentionHidden), ReLU(), Linear(c.AttentionHidden, c.Channels));
+        mlp2 = Sequential(Linear(c.VectorDim + (inputDim > 0 ? c.AttentionHidden : 0), c.AttentionHidden), ReLU(),
+                          Linear(c.AttentionHidden, c.Channels));
         if (c.ReceptiveField == 3)
         {
             // Receptive field 3: each weighted channel is then spread over its 3×3 neighbourhood

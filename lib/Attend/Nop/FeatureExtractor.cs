@@ -11,8 +11,12 @@ namespace Attend.Nop;
 /// conv 3×3 · ReLU · max-pool 2 → [B, 16, 16, 16].</summary>
 public sealed class FeatureExtractor : Module<Tensor, Tensor>
 {
-    readonly Conv2d conv1, conv2, conv3;
-    readonly int extraPool, canvas, inChannels;
+    readonly Conv2d conv1;
+    readonly Conv2d conv2;
+    readonly Conv2d conv3;
+    readonly int extraPool;
+    readonly int canvas;
+    readonly int inChannels;
 
     public FeatureExtractor(NopConfig c) : base("Cnn0")
     {

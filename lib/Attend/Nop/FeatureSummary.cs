@@ -11,8 +11,11 @@ namespace Attend.Nop;
 /// fc 256→64 · ReLU · fc 64→VectorDim (the NoP design notes' forward, at 16 channels).</summary>
 public sealed class FeatureSummary : Module<Tensor, Tensor>
 {
-    readonly Conv2d conv1, conv2, conv3;
-    readonly Linear fc1, fc2;
+    readonly Conv2d conv1;
+    readonly Conv2d conv2;
+    readonly Conv2d conv3;
+    readonly Linear fc1;
+    readonly Linear fc2;
 
     public FeatureSummary(NopConfig c) : base("Cnn1")
     {

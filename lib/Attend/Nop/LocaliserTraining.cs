@@ -22,7 +22,8 @@ public static class LocaliserTraining
     public static Tensor GaussianNll(Tensor q, Tensor targets)
     {
         using var _ = NewDisposeScope();
-        var mu = q.narrow(1, 0, 2); var sigma = q.narrow(1, 2, 2);
+        var mu = q.narrow(1, 0, 2);
+        var sigma = q.narrow(1, 2, 2);
         return (sigma.log() + (targets - mu).pow(2) / (2 * sigma.pow(2))).sum(1).MoveToOuterDisposeScope();
     }
 

@@ -46,6 +46,7 @@ public sealed record NopConfig
         if (InChannels < 1 || Channels < 1 || VectorDim < 1 || AttentionHidden < 1 || QueryDim < 0 || Categories < 2 || GlimpseSize != 16)
             throw new ArgumentException($"invalid NoP sizes (the classifier needs 16×16 glimpses): {this}");
         if (ReceptiveField is not (1 or 3)) throw new ArgumentException($"receptive field must be 1 or 3, got {ReceptiveField}");
-        if (!(SigmaMin > 0 && SigmaMin < 1) || !(GumbelTemperature > 0)) throw new ArgumentException($"σ floor must lie in (0, 1) and τ be positive: {this}");
+        if (!(SigmaMin > 0 && SigmaMin < 1) || !(GumbelTemperature > 0))
+            throw new ArgumentException($"σ floor must lie in (0, 1) and τ be positive: {this}");
     }
 }

@@ -10,9 +10,11 @@ using static TorchSharp.torch;
 
 namespace Attend.Nop;
 
-/// <summary>MajorityShare is the purity of naming every hit the same (the share of the most common label), the baseline for Purity. Positions are q₀ per scene and query, [N·Q·4] (scene-major); HitObjects the object each glimpse centre lands in (−1: none); Categories the classifier's category.</summary>
-public sealed record NopEvaluation(double HitRate, double ChanceHitRate, double Purity, double MajorityShare, double Nmi, double ObjectsFound, double MeanL1, double MeanL2,
-                                   float[] Positions, long[] HitObjects, long[] Categories, int Queries)
+/// <summary>MajorityShare is the purity of naming every hit the same (the share of the most common label),
+/// the baseline for Purity. Positions are q₀ per scene and query, [N·Q·4] (scene-major); HitObjects the
+/// object each glimpse centre lands in (−1: none); Categories the classifier's category.</summary>
+public sealed record NopEvaluation(double HitRate, double ChanceHitRate, double Purity, double MajorityShare, double Nmi, double ObjectsFound,
+                                   double MeanL1, double MeanL2, float[] Positions, long[] HitObjects, long[] Categories, int Queries)
 {
     /// <summary>Runs <paramref name="queries"/> random queries per scene (seeded), without gradients.</summary>
     public static NopEvaluation Run(NopLearner model, IScenes scenes, int queries, long seed, Device? device = null, int batchSize = 100)
@@ -57,7 +59,8 @@ public sealed record NopEvaluation(double HitRate, double ChanceHitRate, double 
             int bo = (s * k + j) * 4;
             return (double)(boxes[bo + 2] - boxes[bo]) * (boxes[bo + 3] - boxes[bo + 1]);
         }) / ((double)canvas * canvas));
-        double objectsFound = Enumerable.Range(0, (int)n).Average(s => (double)Enumerable.Range(0, queries).Select(qi => hits[s * queries + qi]).Where(h => h >= 0).Distinct().Count());
+        double objectsFound = Enumerable.Range(0, (int)n)
+            .Average(s => (double)Enumerable.Range(0, queries).Select(qi => hits[s * queries + qi]).Where(h => h >= 0).Distinct().Count());
         return new NopEvaluation((double)hitSlots.Count / hits.Length, chance,
                                  ClusterScores.Purity(hitCategories, hitLabels),
                                  ClusterScores.MajorityShare(hitLabels),

@@ -32,6 +32,7 @@ public static class NopFigures
             .ToList()).ToList();
         var captions = Enumerable.Range(0, shown)
             .Select(i => "c " + string.Join(",", Enumerable.Range(0, e.Queries).Select(qi => e.Categories[i * e.Queries + qi]))).ToList();
-        return ImageGrid.Render(scenes.Images.narrow(0, 0, shown), columns: shown, scale: scale, boxes: SceneBoxes.Merge(truth, glimpses), captions: captions);
+        return ImageGrid.Render(scenes.Images.narrow(0, 0, shown), columns: shown, scale: scale,
+                                boxes: SceneBoxes.Merge(truth, glimpses), captions: captions);
     }
 }

@@ -84,7 +84,8 @@ public sealed class NopLearner : Module<Tensor, Tensor?, Generator?, NopOutputs>
     }
 
     /// <summary>The glimpse at position q: θ = [[σx, 0, μx], [0, σy, μy]], cut to 16×16.</summary>
-    public Tensor GlimpseAt(Tensor images, Tensor q) => Glimpse.Crop(images, Affine.FromPosition(q), Config.GlimpseSize, Config.GlimpseSize, alignCorners: false);
+    public Tensor GlimpseAt(Tensor images, Tensor q) =>
+        Glimpse.Crop(images, Affine.FromPosition(q), Config.GlimpseSize, Config.GlimpseSize, alignCorners: false);
 
     /// <summary>Images, Attention₀'s query (see <see cref="SampleQuery"/>) and the Gumbel noise's generator → all outputs.</summary>
     public override NopOutputs forward(Tensor images, Tensor? query, Generator? generator)

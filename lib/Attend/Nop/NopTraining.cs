@@ -17,7 +17,8 @@ public sealed record NopEpoch(int Epoch, double L1, double L2, NopEvaluation Tes
 {
     public override string ToString() =>
         $"epoch {Epoch,3}: L1 {L1,9:E2}  L2 {L2,9:E2}  held-out: glimpse on an object {Test.HitRate:P1} (chance {Test.ChanceHitRate:P1}), " +
-        $"purity {Test.Purity:P1}, NMI {Test.Nmi:F3}, objects per image {Test.ObjectsFound:F2}  ({Elapsed.TotalSeconds:F0} s, RSS {ResidentMb:F0} MB)";
+        $"purity {Test.Purity:P1}, NMI {Test.Nmi:F3}, objects per image {Test.ObjectsFound:F2}  " +
+        $"({Elapsed.TotalSeconds:F0} s, RSS {ResidentMb:F0} MB)";
 }
 
 /// <summary>The three optimisers, one per parameter set.</summary>
@@ -35,7 +36,8 @@ public static class NopTraining
     public static NopOptimisers CreateOptimisers(NopLearner model, NopSettings s) => CreateOptimisers(model, s.LearningRate);
 
     public static NopOptimisers CreateOptimisers(NopLearner model, double learningRate)
-        => new(optim.Adam(model.LocalisationSet(), learningRate), optim.Adam(model.Attention2Set(), learningRate), optim.Adam(model.Attention0Set(), learningRate));
+        => new(optim.Adam(model.LocalisationSet(), learningRate), optim.Adam(model.Attention2Set(), learningRate),
+               optim.Adam(model.Attention0Set(), learningRate));
 
     /// <summary>One step on a batch; returns the batch means of L1 and L2.</summary>
     public static (double L1, double L2) Step(NopLearner model, NopOptimisers opt, Tensor images, Generator generator)
@@ -43,8 +45,11 @@ public static class NopTraining
         using var scope = NewDisposeScope();
         var query = model.SampleQuery(images.shape[0], generator, images.device);
         using var o = model.call(images, query, generator);
-        var l1 = o.L1.mean(); var l2 = o.L2.mean();
-        var setA = model.LocalisationSet().ToList(); var setB = model.Attention2Set().ToList(); var setC = model.Attention0Set().ToList();
+        var l1 = o.L1.mean();
+        var l2 = o.L2.mean();
+        var setA = model.LocalisationSet().ToList();
+        var setB = model.Attention2Set().ToList();
+        var setC = model.Attention0Set().ToList();
         // Two backward passes: ∂L1 for the localisation set and Attention₀, ∂L2 for Attention₂ and Attention₀.
         var g1 = autograd.grad(new[] { l1 }, setA.Concat(setC).Cast<Tensor>().ToList(), retain_graph: true, allow_unused: true);
         var g2 = autograd.grad(new[] { l2 }, setB.Concat(setC).Cast<Tensor>().ToList(), retain_graph: false, allow_unused: true);

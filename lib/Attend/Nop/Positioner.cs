@@ -10,8 +10,13 @@ namespace Attend.Nop;
 
 public sealed class Positioner : Module<Tensor, Tensor>
 {
-    readonly Conv2d conv1, conv2, conv3, conv4, conv5;
-    readonly Linear fc1, fc2;
+    readonly Conv2d conv1;
+    readonly Conv2d conv2;
+    readonly Conv2d conv3;
+    readonly Conv2d conv4;
+    readonly Conv2d conv5;
+    readonly Linear fc1;
+    readonly Linear fc2;
     readonly bool coordConv;
     readonly double sigmaMin;
 

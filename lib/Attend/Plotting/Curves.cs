@@ -10,7 +10,8 @@ public static class Curves
     {
         if (series.Count == 0) throw new ArgumentException("at least one series is needed");
         foreach (var s in series)
-            if (s.X.Count != s.Y.Count || s.X.Count == 0) throw new ArgumentException($"series '{s.Name}': {s.X.Count} x values and {s.Y.Count} y values");
+            if (s.X.Count != s.Y.Count || s.X.Count == 0)
+                throw new ArgumentException($"series '{s.Name}': {s.X.Count} x values and {s.Y.Count} y values");
         var plot = new ScottPlot.Plot();
         foreach (var s in series)
         {

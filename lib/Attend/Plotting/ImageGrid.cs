@@ -19,11 +19,20 @@ public static class ImageGrid
         if (images.dim() != 4 || (images.shape[1] != 1 && images.shape[1] != 3))
             throw new ArgumentException($"images: expected [N, 1 or 3, H, W], got [{string.Join(", ", images.shape)}]");
         if (columns < 1 || scale < 1) throw new ArgumentException("columns and scale must be positive");
-        int n = (int)images.shape[0], c = (int)images.shape[1], h = (int)images.shape[2], w = (int)images.shape[3];
-        int rows = (n + columns - 1) / columns, pad = 4, captionH = captions != null ? 16 : 0, labelW = rowLabels != null ? 90 : 0;
-        int cellW = w * scale + pad, cellH = h * scale + pad + captionH;
-        int width = labelW + columns * cellW + pad, height = rows * cellH + pad;
-        var pixels = images.detach().cpu().to_type(ScalarType.Float32).clamp(0, 1).mul(255).round().to_type(ScalarType.Byte).contiguous().data<byte>().ToArray();
+        int n = (int)images.shape[0];
+        int c = (int)images.shape[1];
+        int h = (int)images.shape[2];
+        int w = (int)images.shape[3];
+        int rows = (n + columns - 1) / columns;
+        int pad = 4;
+        int captionH = captions != null ? 16 : 0;
+        int labelW = rowLabels != null ? 90 : 0;
+        int cellW = w * scale + pad;
+        int cellH = h * scale + pad + captionH;
+        int width = labelW + columns * cellW + pad;
+        int height = rows * cellH + pad;
+        var pixels = images.detach().cpu().to_type(ScalarType.Float32).clamp(0, 1).mul(255).round().to_type(ScalarType.Byte)
+                     .contiguous().data<byte>().ToArray();
         using var bitmap = new SKBitmap(width, height);
         using var canvas = new SKCanvas(bitmap);
         canvas.Clear(SKColors.White);
@@ -32,20 +41,30 @@ public static class ImageGrid
         using var img = new SKBitmap(w, h);
         for (int i = 0; i < n; i++)
         {
-            int r = i / columns, col = i % columns;
+            int r = i / columns;
+            int col = i % columns;
             for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
             {
-                byte R = pixels[((long)i * c * h + y) * w + x], G = R, B = R;
+                byte R = pixels[((long)i * c * h + y) * w + x];
+                byte G = R;
+                byte B = R;
                 if (c == 3) { G = pixels[(((long)i * c + 1) * h + y) * w + x]; B = pixels[(((long)i * c + 2) * h + y) * w + x]; }
                 img.SetPixel(x, y, new SKColor(R, G, B));
             }
-            float left = labelW + pad + col * cellW, top = pad + r * cellH;
+            float left = labelW + pad + col * cellW;
+            float top = pad + r * cellH;
             canvas.DrawBitmap(img, new SKRect(left, top, left + w * scale, top + h * scale), new SKPaint { IsAntialias = false });
             if (boxes != null && i < boxes.Count)
                 foreach (var b in boxes[i])
                 {
-                    using var stroke = new SKPaint { Color = SKColor.Parse(b.Colour), Style = SKPaintStyle.Stroke, StrokeWidth = 1.5f, IsAntialias = true };
+                    using var stroke = new SKPaint
+                    {
+                        Color = SKColor.Parse(b.Colour),
+                        Style = SKPaintStyle.Stroke,
+                        StrokeWidth = 1.5f,
+                        IsAntialias = true
+                    };
                     canvas.DrawRect(new SKRect(left + b.X0 * scale, top + b.Y0 * scale, left + b.X1 * scale, top + b.Y1 * scale), stroke);
                 }
             if (captions != null && i < captions.Count)

@@ -19,7 +19,10 @@ public static class SceneBoxes
     /// (the glimpse θ = [[σx, 0, μx], [0, σy, μy]] maps the window's ±1 there).</summary>
     public static Box FromPosition(ReadOnlySpan<float> q, int canvas, string colour)
     {
-        float cx = (q[0] + 1) / 2 * canvas, cy = (q[1] + 1) / 2 * canvas, hx = q[2] * canvas / 2, hy = q[3] * canvas / 2;
+        float cx = (q[0] + 1) / 2 * canvas;
+        float cy = (q[1] + 1) / 2 * canvas;
+        float hx = q[2] * canvas / 2;
+        float hy = q[3] * canvas / 2;
         return new Box(cx - hx, cy - hy, cx + hx, cy + hy, colour);
     }
 
@@ -27,10 +30,14 @@ public static class SceneBoxes
     public static List<IReadOnlyList<Box>> FromPositions(Tensor q, int canvas, string colour = "#ff3030")
     {
         var v = q.detach().cpu().data<float>().ToArray();
-        return Enumerable.Range(0, (int)q.shape[0]).Select(i => (IReadOnlyList<Box>)new List<Box> { FromPosition(v.AsSpan(i * 4, 4), canvas, colour) }).ToList();
+        return Enumerable.Range(0, (int)q.shape[0])
+                         .Select(i => (IReadOnlyList<Box>)new List<Box> { FromPosition(v.AsSpan(i * 4, 4), canvas, colour) })
+                         .ToList();
     }
 
     /// <summary>Per image, the union of several box lists (e.g. truth and prediction).</summary>
     public static List<IReadOnlyList<Box>> Merge(params List<IReadOnlyList<Box>>[] lists)
-        => Enumerable.Range(0, lists.Max(l => l.Count)).Select(i => (IReadOnlyList<Box>)lists.SelectMany(l => i < l.Count ? l[i] : Array.Empty<Box>()).ToList()).ToList();
+        => Enumerable.Range(0, lists.Max(l => l.Count))
+                     .Select(i => (IReadOnlyList<Box>)lists.SelectMany(l => i < l.Count ? l[i] : Array.Empty<Box>()).ToList())
+                     .ToList();
 }

@@ -12,8 +12,10 @@ public static class Affine
     {
         Shapes.Require(position, "position (x, y, σx, σy)", -1, 4);
         using var _ = NewDisposeScope();
-        var x = position[.., 0]; var y = position[.., 1];
-        var sx = position[.., 2]; var sy = position[.., 3];
+        var x = position[.., 0];
+        var y = position[.., 1];
+        var sx = position[.., 2];
+        var sy = position[.., 3];
         var zero = zeros_like(x);
         return stack(new[] { sx, zero, x, zero, sy, y }, 1).view(-1, 2, 3).MoveToOuterDisposeScope();
     }
@@ -24,13 +26,21 @@ public static class Affine
     {
         Shapes.Require(theta, "theta", -1, 2, 3);
         using var _ = NewDisposeScope();
-        var a = theta[.., 0, 0]; var b = theta[.., 0, 1]; var tx = theta[.., 0, 2];
-        var c = theta[.., 1, 0]; var d = theta[.., 1, 1]; var ty = theta[.., 1, 2];
+        var a = theta[.., 0, 0];
+        var b = theta[.., 0, 1];
+        var tx = theta[.., 0, 2];
+        var c = theta[.., 1, 0];
+        var d = theta[.., 1, 1];
+        var ty = theta[.., 1, 2];
         var det = a * d - b * c;
         if (det.abs().min().to_type(ScalarType.Float64).item<double>() < 1e-12)
             throw new ArgumentException("theta: cannot invert a singular affine map (determinant 0)");
-        var ia = d / det; var ib = -b / det; var ic = -c / det; var id = a / det;
-        var itx = -(ia * tx + ib * ty); var ity = -(ic * tx + id * ty);
+        var ia = d / det;
+        var ib = -b / det;
+        var ic = -c / det;
+        var id = a / det;
+        var itx = -(ia * tx + ib * ty);
+        var ity = -(ic * tx + id * ty);
         return stack(new[] { ia, ib, itx, ic, id, ity }, 1).view(-1, 2, 3).MoveToOuterDisposeScope();
     }
 

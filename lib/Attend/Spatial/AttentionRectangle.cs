@@ -39,7 +39,8 @@ public static class AttentionRectangle
     public static Tensor BoundingBox(Tensor corners)
     {
         Shapes.Require(corners, "corners", -1, 2, 5);
-        var min = corners.amin(2); var max = corners.amax(2);
+        var min = corners.amin(2);
+        var max = corners.amax(2);
         return stack(new[] { min[.., 0], min[.., 1], max[.., 0], max[.., 1] }, 1);
     }
 

@@ -21,9 +21,14 @@ public static class Bilinear
         Shapes.Require(x, "x", images.shape[0], -1);
         Shapes.Require(y, "y", images.shape[0], x.shape[1]);
         using var _ = NewDisposeScope();
-        long b = images.shape[0], c = images.shape[1], h = images.shape[2], w = images.shape[3];
-        var x1 = x.detach().floor(); var y1 = y.detach().floor();
-        var x2 = x1 + 1; var y2 = y1 + 1;
+        long b = images.shape[0];
+        long c = images.shape[1];
+        long h = images.shape[2];
+        long w = images.shape[3];
+        var x1 = x.detach().floor();
+        var y1 = y.detach().floor();
+        var x2 = x1 + 1;
+        var y2 = y1 + 1;
         var flat = images.reshape(b, c, h * w);
         Tensor Q(Tensor xi, Tensor yi)
         {

@@ -16,21 +16,28 @@ public static class RoiPooling
     public static Tensor MaxPool(Tensor features, Tensor boxes, int outH, int outW, double spatialScale = 1.0)
     {
         var rois = ReadBoxes(features, boxes, outH, outW);
-        long c = features.shape[1], h = features.shape[2], w = features.shape[3];
+        long c = features.shape[1];
+        long h = features.shape[2];
+        long w = features.shape[3];
         using var _ = NewDisposeScope();
         var pooled = new List<Tensor>();
         foreach (var (bi, x1, y1, x2, y2) in rois)
         {
-            long sx = (long)Math.Round(x1 * spatialScale), sy = (long)Math.Round(y1 * spatialScale);
-            long ex = (long)Math.Round(x2 * spatialScale), ey = (long)Math.Round(y2 * spatialScale);
-            double binW = Math.Max(ex - sx + 1, 1) / (double)outW, binH = Math.Max(ey - sy + 1, 1) / (double)outH;
+            long sx = (long)Math.Round(x1 * spatialScale);
+            long sy = (long)Math.Round(y1 * spatialScale);
+            long ex = (long)Math.Round(x2 * spatialScale);
+            long ey = (long)Math.Round(y2 * spatialScale);
+            double binW = Math.Max(ex - sx + 1, 1) / (double)outW;
+            double binH = Math.Max(ey - sy + 1, 1) / (double)outH;
             var map = features[bi];
             var cells = new List<Tensor>();
             for (int ph = 0; ph < outH; ph++)
             for (int pw = 0; pw < outW; pw++)
             {
-                long hs = Math.Clamp((long)Math.Floor(ph * binH) + sy, 0, h), he = Math.Clamp((long)Math.Ceiling((ph + 1) * binH) + sy, 0, h);
-                long ws = Math.Clamp((long)Math.Floor(pw * binW) + sx, 0, w), we = Math.Clamp((long)Math.Ceiling((pw + 1) * binW) + sx, 0, w);
+                long hs = Math.Clamp((long)Math.Floor(ph * binH) + sy, 0, h);
+                long he = Math.Clamp((long)Math.Ceiling((ph + 1) * binH) + sy, 0, h);
+                long ws = Math.Clamp((long)Math.Floor(pw * binW) + sx, 0, w);
+                long we = Math.Clamp((long)Math.Ceiling((pw + 1) * binW) + sx, 0, w);
                 cells.Add(he <= hs || we <= ws ? zeros(c, dtype: features.dtype, device: features.device)
                                                : map[.., (int)hs..(int)he, (int)ws..(int)we].amax(new long[] { 1, 2 }));
             }
@@ -50,7 +57,9 @@ public static class RoiPooling
                                int samplingRatio = -1, bool aligned = false, bool max = false)
     {
         var rois = ReadBoxes(features, boxes, outH, outW);
-        long c = features.shape[1], h = features.shape[2], w = features.shape[3];
+        long c = features.shape[1];
+        long h = features.shape[2];
+        long w = features.shape[3];
         using var _ = NewDisposeScope();
         double offset = aligned ? 0.5 : 0.0;
         var scaled = boxes[.., 1..5].to_type(features.dtype) * spatialScale - offset;
@@ -58,10 +67,13 @@ public static class RoiPooling
         for (int k = 0; k < rois.Count; k++)
         {
             int bi = rois[k].Batch;
-            var startX = scaled[k, 0]; var startY = scaled[k, 1];
-            var roiW = scaled[k, 2] - startX; var roiH = scaled[k, 3] - startY;
+            var startX = scaled[k, 0];
+            var startY = scaled[k, 1];
+            var roiW = scaled[k, 2] - startX;
+            var roiH = scaled[k, 3] - startY;
             if (!aligned) { roiW = roiW.clamp_min(1.0); roiH = roiH.clamp_min(1.0); }
-            double rw = roiW.to_type(ScalarType.Float64).item<double>(), rh = roiH.to_type(ScalarType.Float64).item<double>();
+            double rw = roiW.to_type(ScalarType.Float64).item<double>();
+            double rh = roiH.to_type(ScalarType.Float64).item<double>();
             int gw = samplingRatio > 0 ? samplingRatio : Math.Max(1, (int)Math.Ceiling(rw / outW));
             int gh = samplingRatio > 0 ? samplingRatio : Math.Max(1, (int)Math.Ceiling(rh / outH));
             // Sample offsets in bins: (bin + (i + 0.5)/g) for every bin and sub-sample.

@@ -39,6 +39,7 @@ public sealed class Batch
     /// <summary>Adds a batch mean, weighted by the batch size (double arithmetic).</summary>
     public void Record(string name, double batchMean) => totals.Add(name, batchMean * Size);
 
-    /// <summary>Adds a count of samples (for example correct predictions); <see cref="EpochTotals.Fraction"/> divides it by the samples seen.</summary>
+    /// <summary>Adds a count of samples (for example correct predictions); <see cref="EpochTotals.Fraction"/>
+    /// divides it by the samples seen.</summary>
     public void Count(string name, long samples) => totals.AddCount(name, samples);
 }

@@ -42,4 +42,5 @@ public sealed record LoopOptions(int Epochs, int BatchSize, long Seed, int Start
 
 /// <summary>Where the loop stands after a batch: epoch, batch number (1-based) of how many, and the
 /// running mean of each recorded quantity.</summary>
-public sealed record BatchProgress(int Epoch, int Epochs, long Batch, long Batches, TimeSpan Elapsed, IReadOnlyDictionary<string, double> RunningMeans);
+public sealed record BatchProgress(int Epoch, int Epochs, long Batch, long Batches, TimeSpan Elapsed,
+                                   IReadOnlyDictionary<string, double> RunningMeans);

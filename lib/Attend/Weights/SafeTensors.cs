@@ -27,11 +27,20 @@ public static class SafeTensors
         byte[] bytes = File.ReadAllBytes(path);
         if (bytes.Length < 8) throw new SafeTensorsFormatException(path, "shorter than the 8-byte header length");
         ulong headerLength = BitConverter.ToUInt64(bytes, 0);
-        if (headerLength > (ulong)bytes.Length - 8) throw new SafeTensorsFormatException(path, $"header length {headerLength} runs past the end of the file ({bytes.Length} bytes)");
+        if (headerLength > (ulong)bytes.Length - 8)
+            throw new SafeTensorsFormatException(path, $"header length {headerLength} runs past the end of the file ({bytes.Length} bytes)");
         JsonObject header;
-        try { header = JsonNode.Parse(Encoding.UTF8.GetString(bytes, 8, (int)headerLength)) as JsonObject ?? throw new JsonException("not an object"); }
-        catch (JsonException e) { throw new SafeTensorsFormatException(path, $"header is not valid JSON: {e.Message}"); }
-        long dataStart = 8 + (long)headerLength, dataLength = bytes.Length - dataStart;
+        try
+        {
+            header = JsonNode.Parse(Encoding.UTF8.GetString(bytes, 8, (int)headerLength)) as JsonObject
+                     ?? throw new JsonException("not an object");
+        }
+        catch (JsonException e)
+        {
+            throw new SafeTensorsFormatException(path, $"header is not valid JSON: {e.Message}");
+        }
+        long dataStart = 8 + (long)headerLength;
+        long dataLength = bytes.Length - dataStart;
         var result = new Dictionary<string, Tensor>();
         foreach (var (name, node) in header)
         {
@@ -41,11 +50,14 @@ public static class SafeTensors
                 string dtype = node?["dtype"]?.GetValue<string>() ?? throw new FormatException("no dtype");
                 if (!DTypes.TryGetValue(dtype, out var t)) throw new FormatException($"dtype {dtype} is not supported");
                 long[] shape = node["shape"]?.AsArray().Select(x => x!.GetValue<long>()).ToArray() ?? throw new FormatException("no shape");
-                var offsets = node["data_offsets"]?.AsArray().Select(x => x!.GetValue<long>()).ToArray() ?? throw new FormatException("no data_offsets");
+                var offsets = node["data_offsets"]?.AsArray().Select(x => x!.GetValue<long>()).ToArray()
+                              ?? throw new FormatException("no data_offsets");
                 if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength)
                     throw new FormatException($"data_offsets [{string.Join(", ", offsets)}] fall outside the {dataLength}-byte data section");
                 long expected = shape.Aggregate(1L, (a, b) => a * b) * t.Size;
-                if (offsets[1] - offsets[0] != expected) throw new FormatException($"shape [{string.Join(", ", shape)}] of {dtype} needs {expected} bytes, data_offsets give {offsets[1] - offsets[0]}");
+                if (offsets[1] - offsets[0] != expected)
+                    throw new FormatException(
+                        $"shape [{string.Join(", ", shape)}] of {dtype} needs {expected} bytes, data_offsets give {offsets[1] - offsets[0]}");
                 result[name] = FromBytes(new ReadOnlySpan<byte>(bytes, (int)(dataStart + offsets[0]), (int)expected), dtype, shape);
             }
             catch (Exception e) when (e is FormatException or InvalidOperationException)
@@ -65,7 +77,8 @@ public static class SafeTensors
         long offset = 0;
         foreach (var (name, t) in tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            string dtype = DTypes.FirstOrDefault(kv => kv.Value.Type == t.dtype).Key ?? throw new ArgumentException($"tensor {name}: dtype {t.dtype} cannot be stored");
+            string dtype = DTypes.FirstOrDefault(kv => kv.Value.Type == t.dtype).Key
+                           ?? throw new ArgumentException($"tensor {name}: dtype {t.dtype} cannot be stored");
             byte[] blob = ToBytes(t, dtype);
             header[name] = new JsonObject
             {
@@ -90,7 +103,8 @@ public static class SafeTensors
         "F64" => tensor(MemoryMarshal.Cast<byte, double>(b).ToArray(), shape),
         "F32" => tensor(MemoryMarshal.Cast<byte, float>(b).ToArray(), shape),
         "F16" => tensor(MemoryMarshal.Cast<byte, Half>(b).ToArray().Select(h => (float)h).ToArray(), shape).to_type(ScalarType.Float16),
-        "BF16" => tensor(MemoryMarshal.Cast<byte, ushort>(b).ToArray().Select(u => BitConverter.Int32BitsToSingle(u << 16)).ToArray(), shape).to_type(ScalarType.BFloat16),
+        "BF16" => tensor(MemoryMarshal.Cast<byte, ushort>(b).ToArray().Select(u => BitConverter.Int32BitsToSingle(u << 16)).ToArray(), shape)
+                  .to_type(ScalarType.BFloat16),
         "I64" => tensor(MemoryMarshal.Cast<byte, long>(b).ToArray(), shape),
         "I32" => tensor(MemoryMarshal.Cast<byte, int>(b).ToArray(), shape),
         "I16" => tensor(MemoryMarshal.Cast<byte, short>(b).ToArray(), shape),
@@ -107,8 +121,10 @@ public static class SafeTensors
         {
             "F64" => MemoryMarshal.AsBytes(flat.data<double>().ToArray().AsSpan()).ToArray(),
             "F32" => MemoryMarshal.AsBytes(flat.data<float>().ToArray().AsSpan()).ToArray(),
-            "F16" => MemoryMarshal.AsBytes(flat.to_type(ScalarType.Float32).data<float>().ToArray().Select(f => (Half)f).ToArray().AsSpan()).ToArray(),
-            "BF16" => MemoryMarshal.AsBytes(flat.to_type(ScalarType.Float32).data<float>().ToArray().Select(f => (ushort)(BitConverter.SingleToInt32Bits(f) >> 16)).ToArray().AsSpan()).ToArray(),
+            "F16" => MemoryMarshal.AsBytes(flat.to_type(ScalarType.Float32).data<float>().ToArray()
+                                               .Select(f => (Half)f).ToArray().AsSpan()).ToArray(),
+            "BF16" => MemoryMarshal.AsBytes(flat.to_type(ScalarType.Float32).data<float>().ToArray()
+                                                .Select(f => (ushort)(BitConverter.SingleToInt32Bits(f) >> 16)).ToArray().AsSpan()).ToArray(),
             "I64" => MemoryMarshal.AsBytes(flat.data<long>().ToArray().AsSpan()).ToArray(),
             "I32" => MemoryMarshal.AsBytes(flat.data<int>().ToArray().AsSpan()).ToArray(),
             "I16" => MemoryMarshal.AsBytes(flat.data<short>().ToArray().AsSpan()).ToArray(),
@@ -129,9 +145,12 @@ public static class SafeTensors
         foreach (var (name, target) in state)
         {
             if (!tensors.TryGetValue(prefix + name, out var source)) { problems.Add($"missing {prefix + name}"); continue; }
-            if (!source.shape.SequenceEqual(target.shape)) problems.Add($"{prefix + name}: shape [{string.Join(", ", source.shape)}], the model has [{string.Join(", ", target.shape)}]");
+            if (!source.shape.SequenceEqual(target.shape))
+                problems.Add($"{prefix + name}: shape [{string.Join(", ", source.shape)}], the model has [{string.Join(", ", target.shape)}]");
         }
-        if (problems.Count > 0) throw new ArgumentException($"weights do not fit the model: {string.Join("; ", problems.Take(8))}{(problems.Count > 8 ? $"; … {problems.Count - 8} more" : "")}");
+        if (problems.Count > 0)
+            throw new ArgumentException(
+                $"weights do not fit the model: {string.Join("; ", problems.Take(8))}{(problems.Count > 8 ? $"; … {problems.Count - 8} more" : "")}");
         using (no_grad())
             foreach (var (name, target) in state)
                 target.copy_(tensors[prefix + name].to(target.dtype));
