@@ -125,7 +125,11 @@ public static class ElfVersionPatch
 
     readonly struct Section
     {
-        public readonly uint Type, Link, Info; public readonly long Offset, Size;
+        public readonly uint Type;
+        public readonly uint Link;
+        public readonly uint Info;
+        public readonly long Offset;
+        public readonly long Size;
         public Section(uint type, long offset, long size, uint link, uint info)
         { Type = type; Offset = offset; Size = size; Link = link; Info = info; }
     }
@@ -137,7 +141,8 @@ public static class ElfVersionPatch
         if (elf[4] != 2 || elf[5] != 1)
             throw new InvalidDataException($"{fileName}: only 64-bit little-endian ELF is supported (class {elf[4]}, data {elf[5]})");
         long shoff = (long)U64(elf, 0x28);
-        ushort shentsize = U16(elf, 0x3A), shnum = U16(elf, 0x3C);
+        ushort shentsize = U16(elf, 0x3A);
+        ushort shnum = U16(elf, 0x3C);
         if (shentsize != 64) throw new InvalidDataException($"{fileName}: unexpected section header size {shentsize}");
         Check(elf, fileName, shoff, (long)shnum * 64, "section header table");
         var list = new List<Section>(shnum);
@@ -182,12 +187,14 @@ public static class ElfVersionPatch
 /// lacks <see cref="Version"/>; does nothing where it has it (or off Linux).</summary>
 public class MarkLibTorchSharpVersionWeak : Microsoft.Build.Utilities.Task
 {
-    [Microsoft.Build.Framework.Required] public Microsoft.Build.Framework.ITaskItem[] Files { get; set; } = Array.Empty<Microsoft.Build.Framework.ITaskItem>();
+    [Microsoft.Build.Framework.Required]
+    public Microsoft.Build.Framework.ITaskItem[] Files { get; set; } = Array.Empty<Microsoft.Build.Framework.ITaskItem>();
     public string Version { get; set; } = "GLIBCXX_3.4.32";
 
     public override bool Execute()
     {
-        if (Files.Length == 0 || !System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Linux)) return true;
+        if (Files.Length == 0 || !System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Linux))
+            return true;
         string? libstdcxx = ElfVersionPatch.FindSystemLibStdCxx();
         if (libstdcxx == null)
         {

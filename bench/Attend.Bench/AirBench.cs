@@ -52,12 +52,16 @@ static class AirBench
             double seconds = sw.Elapsed.TotalSeconds;
             var rss = history.Skip(1).Select(e => e.ResidentMb).DefaultIfEmpty(history[0].ResidentMb).ToList();
             var perEpoch = history.Select(e => e.Elapsed.TotalSeconds).OrderBy(t => t).ToList();
-            Console.WriteLine($"seed {seed}: {epochs} epochs in {seconds:F0} s ({seconds / 60:F1} min); per epoch min {perEpoch[0]:F1} s, median {perEpoch[perEpoch.Count / 2]:F1} s; " +
-                              $"RSS after epochs 2..{epochs}: {rss.Min():F0}–{rss.Max():F0} MB; held-out count accuracy {history[^1].TestCountAccuracy:P2}");
+            Console.WriteLine($"seed {seed}: {epochs} epochs in {seconds:F0} s ({seconds / 60:F1} min); " +
+                              $"per epoch min {perEpoch[0]:F1} s, median {perEpoch[perEpoch.Count / 2]:F1} s; " +
+                              $"RSS after epochs 2..{epochs}: {rss.Min():F0}–{rss.Max():F0} MB; " +
+                              $"held-out count accuracy {history[^1].TestCountAccuracy:P2}");
             results.Add((seed, history[^1].TestCountAccuracy, seconds));
         }
         if (results.Count > 0)
-            Console.WriteLine($"reliability: {results.Count(r => r.Accuracy >= 0.98)} of {results.Count} seeds reached ≥ 98 % held-out count accuracy " +
-                              $"({string.Join(", ", results.Select(r => $"seed {r.Seed}: {r.Accuracy:P1}"))}); slowest run {results.Max(r => r.Seconds) / 60:F1} min");
+            Console.WriteLine($"reliability: {results.Count(r => r.Accuracy >= 0.98)} of {results.Count} seeds " +
+                              "reached ≥ 98 % held-out count accuracy " +
+                              $"({string.Join(", ", results.Select(r => $"seed {r.Seed}: {r.Accuracy:P1}"))}); " +
+                              $"slowest run {results.Max(r => r.Seconds) / 60:F1} min");
     }
 }

@@ -45,7 +45,8 @@ public static class EngineBench
             compiled.Add(sw.Elapsed.TotalMilliseconds);
         }
         compiled.Sort();
-        Console.WriteLine($"warm per-cell latency (engine)      min {perCell[0],8:F2} ms   median {perCell[perCell.Count / 2],8:F2} ms   (n={perCell.Count}; target < 50 ms overhead)");
+        Console.WriteLine($"warm per-cell latency (engine)      min {perCell[0],8:F2} ms   median {perCell[perCell.Count / 2],8:F2} ms   " +
+                          $"(n={perCell.Count}; target < 50 ms overhead)");
         Console.WriteLine($"same statement, compiled C#         min {compiled[0],8:F4} ms   median {compiled[compiled.Count / 2],8:F4} ms");
 
         // Cold: a fresh runner process executing a 20-cell notebook, vs a fresh plain .NET process.
@@ -55,10 +56,14 @@ public static class EngineBench
             ["cell_type"] = "code", ["execution_count"] = null, ["metadata"] = new JsonObject(), ["outputs"] = new JsonArray(), ["source"] = Cell(i),
         }).ToArray());
         string nb = Path.Combine(dir, "trivial.ipynb");
-        File.WriteAllText(nb, new JsonObject { ["cells"] = cells, ["metadata"] = new JsonObject(), ["nbformat"] = 4, ["nbformat_minor"] = 5 }.ToJsonString());
+        File.WriteAllText(nb, new JsonObject
+        {
+            ["cells"] = cells, ["metadata"] = new JsonObject(), ["nbformat"] = 4, ["nbformat_minor"] = 5,
+        }.ToJsonString());
         string runner = typeof(ExecutionSession).Assembly.Location;
         string self = typeof(EngineBench).Assembly.Location;
-        var cold = new List<double>(); var plain = new List<double>();
+        var cold = new List<double>();
+        var plain = new List<double>();
         int coldRepeats = Math.Max(3, repeats / 6);
         for (int r = 0; r < coldRepeats; r++)
         {
@@ -66,7 +71,8 @@ public static class EngineBench
             plain.Add(TimeProcess(self, "noop"));
         }
         cold.Sort(); plain.Sort();
-        Console.WriteLine($"cold start, runner on 20-cell notebook min {cold[0],8:F0} ms   median {cold[cold.Count / 2],8:F0} ms   (n={coldRepeats}; target < 5 s)");
+        Console.WriteLine($"cold start, runner on 20-cell notebook min {cold[0],8:F0} ms   median {cold[cold.Count / 2],8:F0} ms   " +
+                          $"(n={coldRepeats}; target < 5 s)");
         Console.WriteLine($"cold start, plain compiled program     min {plain[0],8:F0} ms   median {plain[plain.Count / 2],8:F0} ms");
         Console.WriteLine($"  ratio runner / plain (median): {cold[cold.Count / 2] / plain[plain.Count / 2]:F1}×");
         Directory.Delete(dir, true);

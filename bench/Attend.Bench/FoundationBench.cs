@@ -50,7 +50,8 @@ public static class FoundationBench
             }));
             mm.Add(Measure.Time($"fwd+bwd, weight and input grad ({threads} thread)", repeats, () =>
             {
-                var wg = w.clone().requires_grad_(); var xg = x.clone().requires_grad_();
+                var wg = w.clone().requires_grad_();
+                var xg = x.clone().requires_grad_();
                 nn.functional.linear(xg, wg).sum().backward();
             }));
         }

@@ -14,7 +14,8 @@ static class KernelBench
         {
             Attend.Notebooks.Kernel.KernelSpec.Install(Attend.Notebooks.Kernel.KernelSpec.DefaultName, "C# (bench)", prefix);
             var psi = new ProcessStartInfo("/usr/bin/python3") { WorkingDirectory = repo };
-            foreach (var a in new[] { "bench/kernel/bench_kernel.py", "--starts", Math.Min(repeats, 10).ToString(), "--executions", "100" }) psi.ArgumentList.Add(a);
+            foreach (var a in new[] { "bench/kernel/bench_kernel.py", "--starts", Math.Min(repeats, 10).ToString(), "--executions", "100" })
+                psi.ArgumentList.Add(a);
             psi.Environment["JUPYTER_PATH"] = Path.Combine(prefix, "share", "jupyter");
             using var p = Process.Start(psi)!;
             p.WaitForExit();

@@ -33,7 +33,9 @@ static class LabBench
             using var opt = LabTraining.CreateOptimizer(model, settings);
             var epochs = LabTraining.Train(model, opt, subset, settings);
             foreach (var e in epochs)
-                Console.WriteLine($"{path,-8} epoch {e.Epoch}: {e.Elapsed.TotalSeconds,6:F1} s ({subset.Train.Count / e.Elapsed.TotalSeconds,6:F0} images/s), RSS {e.ResidentMb,6:F0} MB, test acc {e.TestAccuracy:P1}");
+                Console.WriteLine($"{path,-8} epoch {e.Epoch}: {e.Elapsed.TotalSeconds,6:F1} s " +
+                                  $"({subset.Train.Count / e.Elapsed.TotalSeconds,6:F0} images/s), " +
+                                  $"RSS {e.ResidentMb,6:F0} MB, test acc {e.TestAccuracy:P1}");
         }
     }
 
@@ -51,5 +53,6 @@ static class LabBench
         return cat(scores.ToArray(), 1);
     }
 
-    static ImageSet Take(ImageSet s, int n) => new(s.Images.narrow(0, 0, Math.Min(n, s.Count)), s.Labels.narrow(0, 0, Math.Min(n, s.Count)), s.Description);
+    static ImageSet Take(ImageSet s, int n)
+        => new(s.Images.narrow(0, 0, Math.Min(n, s.Count)), s.Labels.narrow(0, 0, Math.Min(n, s.Count)), s.Description);
 }

@@ -1,9 +1,13 @@
-// Entry point: dotnet run -c Release --project bench/Attend.Bench -- [foundation] [engine] [kernel] [lab] [air] [--repeats N] [--seeds K] [--first-seed S] [--epochs E]
+// Entry point: dotnet run -c Release --project bench/Attend.Bench -- [foundation] [engine] [kernel] [lab] [air]
+//              [--repeats N] [--seeds K] [--first-seed S] [--epochs E]
 using Attend.Bench;
 
 if (args is ["noop"]) return 0;   // the plain program the engine's cold start is compared with
 
-int repeats = 30, seeds = 5, firstSeed = 0, epochs = 50;
+int repeats = 30;
+int seeds = 5;
+int firstSeed = 0;
+int epochs = 50;
 var suites = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
@@ -11,7 +15,12 @@ for (int i = 0; i < args.Length; i++)
     else if (args[i] == "--seeds" && i + 1 < args.Length && int.TryParse(args[++i], out int k) && k >= 0) seeds = k;
     else if (args[i] == "--epochs" && i + 1 < args.Length && int.TryParse(args[++i], out int e) && e > 0) epochs = e;
     else if (args[i] == "--first-seed" && i + 1 < args.Length && int.TryParse(args[++i], out int f) && f >= 0) firstSeed = f;
-    else if (args[i].StartsWith("--")) { Console.Error.WriteLine($"unknown option {args[i]}; usage: [foundation] [engine] [kernel] [lab] [air] [--repeats N] [--seeds K] [--first-seed S] [--epochs E]"); return 2; }
+    else if (args[i].StartsWith("--"))
+    {
+        Console.Error.WriteLine($"unknown option {args[i]}; usage: [foundation] [engine] [kernel] [lab] [air] " +
+                                "[--repeats N] [--seeds K] [--first-seed S] [--epochs E]");
+        return 2;
+    }
     else suites.Add(args[i]);
 }
 if (suites.Count == 0) suites.Add("foundation");

@@ -18,7 +18,11 @@ static class ChildProcess
         p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
         p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
         p.BeginOutputReadLine(); p.BeginErrorReadLine();
-        if (!p.WaitForExit(timeout)) { p.Kill(entireProcessTree: true); return new Result(124, output + $"\n(killed after {timeout.TotalSeconds:F0} s)"); }
+        if (!p.WaitForExit(timeout))
+        {
+            p.Kill(entireProcessTree: true);
+            return new Result(124, output + $"\n(killed after {timeout.TotalSeconds:F0} s)");
+        }
         p.WaitForExit();
         lock (output) return new Result(p.ExitCode, output.ToString());
     }

@@ -27,7 +27,8 @@ public class FormatterTests
     public async Task A_real_ScottPlot_plot_displays_as_png()
     {
         var s = new ExecutionSession(log: _ => { });
-        var res = await s.ExecuteAsync("#r \"nuget: ScottPlot, 5.1.59\"\nvar plt = new ScottPlot.Plot();\nplt.Add.Scatter(new double[] { 1, 2, 3 }, new double[] { 2, 4, 3 });\nplt", new Recorder());
+        var res = await s.ExecuteAsync("#r \"nuget: ScottPlot, 5.1.59\"\nvar plt = new ScottPlot.Plot();\n" +
+                                       "plt.Add.Scatter(new double[] { 1, 2, 3 }, new double[] { 2, 4, 3 });\nplt", new Recorder());
         Assert.True(res.Success, res.Error?.EValue);
         var bundle = Formatters.Format(res.Value);
         var png = Convert.FromBase64String(bundle["image/png"]);

@@ -20,7 +20,10 @@ static class Nb
         var nb = new JsonObject
         {
             ["cells"] = new JsonArray(cells), ["nbformat"] = 4, ["nbformat_minor"] = 5,
-            ["metadata"] = new JsonObject { ["kernelspec"] = new JsonObject { ["name"] = ".net-csharp", ["language"] = "C#", ["display_name"] = ".NET (C#)" } },
+            ["metadata"] = new JsonObject
+            {
+                ["kernelspec"] = new JsonObject { ["name"] = ".net-csharp", ["language"] = "C#", ["display_name"] = ".NET (C#)" },
+            },
         };
         string path = Path.Combine(dir, name);
         File.WriteAllText(path, nb.ToJsonString());
@@ -28,11 +31,14 @@ static class Nb
     }
 
     public static Task<NotebookRun> Run(string path, string outDir, Dictionary<string, string>? p = null, double? timeout = null, bool cont = false)
-        => NotebookRunner.RunAsync(path, new RunOptions(outDir, false, p ?? new(), false, timeout is { } t ? TimeSpan.FromSeconds(t) : null, cont), _ => { });
+        => NotebookRunner.RunAsync(path,
+                                   new RunOptions(outDir, false, p ?? new(), false, timeout is { } t ? TimeSpan.FromSeconds(t) : null, cont),
+                                   _ => { });
 
     public static JsonArray Outputs(string executed, int cell) => (JsonArray)JsonNode.Parse(File.ReadAllText(executed))!["cells"]![cell]!["outputs"]!;
 
-    public static string Text(JsonNode? lines) => lines is JsonArray a ? string.Concat(a.Select(l => l!.GetValue<string>())) : lines?.GetValue<string>() ?? "";
+    public static string Text(JsonNode? lines)
+        => lines is JsonArray a ? string.Concat(a.Select(l => l!.GetValue<string>())) : lines?.GetValue<string>() ?? "";
 }
 
 sealed class TempDir : IDisposable

@@ -28,7 +28,8 @@ public class JupyterKernelTests(JupyterTools jupyter) : IClassFixture<JupyterToo
         string staging = Path.Combine(jupyter.Repo, "out");
         using var executed = new TempDir();
         var notebooks = Directory.GetFiles(Path.Combine(jupyter.Repo, "notebooks"), "*.ipynb").Order().ToList();
-        var prep = ChildProcess.Run("dotnet", new[] { jupyter.Engine, "run", "notebooks", "--quick", "--prepare-only", "--out", staging }, jupyter.Repo, TimeSpan.FromMinutes(2));
+        var prep = ChildProcess.Run("dotnet", new[] { jupyter.Engine, "run", "notebooks", "--quick", "--prepare-only", "--out", staging },
+                                    jupyter.Repo, TimeSpan.FromMinutes(2));
         Assert.True(prep.ExitCode == 0, prep.Output);
         var inputs = notebooks.Select(n => Path.Combine(staging, Path.GetFileName(n))).ToArray();
         var args = new[] { "-m", "nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=attend-csharp",

@@ -23,13 +23,17 @@ public sealed class JupyterTools : IDisposable
     }
 
     static string? FindPython()
-        => new[] { "/usr/bin/python3", "python3" }.FirstOrDefault(p => { try { return ChildProcess.Run(p, new[] { "-c", Probe }, ".", TimeSpan.FromMinutes(1)).ExitCode == 0; } catch (System.ComponentModel.Win32Exception) { return false; } });
+        => new[] { "/usr/bin/python3", "python3" }.FirstOrDefault(p =>
+        {
+            try { return ChildProcess.Run(p, new[] { "-c", Probe }, ".", TimeSpan.FromMinutes(1)).ExitCode == 0; }
+            catch (System.ComponentModel.Win32Exception) { return false; }
+        });
 
     static string? Bootstrap()
     {
         if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/apt-get") || Environment.UserName != "root") return null;
-        var r = ChildProcess.Run("/usr/bin/apt-get", new[] { "install", "-y", "-q", "--no-install-recommends" }.Concat(DebianPackages).ToArray(), ".", TimeSpan.FromMinutes(10),
-            new() { ["DEBIAN_FRONTEND"] = "noninteractive" });
+        var r = ChildProcess.Run("/usr/bin/apt-get", new[] { "install", "-y", "-q", "--no-install-recommends" }.Concat(DebianPackages).ToArray(),
+            ".", TimeSpan.FromMinutes(10), new() { ["DEBIAN_FRONTEND"] = "noninteractive" });
         return r.ExitCode == 0 ? FindPython() : null;
     }
 

@@ -45,7 +45,8 @@ public class KernelPartsTests
     [InlineData("", "unsigned message")]
     public void Forged_or_unsigned_messages_are_rejected(string forgerKey, string reason)
     {
-        var forged = KernelMessage.Create("execute_request", new JsonObject { ["code"] = "File.Delete(\"x\")" }, null, "s").ToFrames(new MessageSigner(forgerKey));
+        var forged = KernelMessage.Create("execute_request", new JsonObject { ["code"] = "File.Delete(\"x\")" }, null, "s")
+            .ToFrames(new MessageSigner(forgerKey));
         var e = Assert.Throws<KernelMessageException>(() => KernelMessage.FromFrames(forged, new MessageSigner("real-key")));
         Assert.Contains(reason, e.Message);
     }
@@ -57,7 +58,8 @@ public class KernelPartsTests
         var frames = KernelMessage.Create("execute_request", new JsonObject { ["code"] = "1" }, null, "s").ToFrames(signer);
         frames[^1] = "{\"code\":\"2\"}"u8.ToArray();
         Assert.Contains("invalid signature", Assert.Throws<KernelMessageException>(() => KernelMessage.FromFrames(frames, signer)).Message);
-        Assert.Contains("delimiter", Assert.Throws<KernelMessageException>(() => KernelMessage.FromFrames(new List<byte[]> { "x"u8.ToArray() }, signer)).Message);
+        Assert.Contains("delimiter",
+                        Assert.Throws<KernelMessageException>(() => KernelMessage.FromFrames(new List<byte[]> { "x"u8.ToArray() }, signer)).Message);
         var noKey = new MessageSigner("");
         var bad = KernelMessage.Create("x", new JsonObject(), null, "s").ToFrames(noKey);
         bad[^1] = "not json"u8.ToArray();
@@ -67,10 +69,15 @@ public class KernelPartsTests
     [Fact]
     public void Connection_files_are_read_and_bad_ones_rejected_by_name()
     {
-        var ok = ConnectionFile.Parse(JsonNode.Parse("""{"shell_port":1,"iopub_port":2,"stdin_port":3,"control_port":4,"hb_port":5,"ip":"127.0.0.1","key":"k","transport":"tcp","signature_scheme":"hmac-sha256"}""")!.AsObject());
+        var ok = ConnectionFile.Parse(JsonNode.Parse(
+            """{"shell_port":1,"iopub_port":2,"stdin_port":3,"control_port":4,"hb_port":5""" +
+            ""","ip":"127.0.0.1","key":"k","transport":"tcp","signature_scheme":"hmac-sha256"}""")!.AsObject());
         Assert.Equal("tcp://127.0.0.1:1", ok.Address(ok.ShellPort));
-        Assert.Contains("hb_port", Assert.Throws<FormatException>(() => ConnectionFile.Parse(JsonNode.Parse("""{"shell_port":1,"iopub_port":2,"stdin_port":3,"control_port":4}""")!.AsObject())).Message);
-        Assert.Contains("hmac-md5", Assert.Throws<FormatException>(() => ConnectionFile.Parse(JsonNode.Parse("""{"shell_port":1,"iopub_port":2,"stdin_port":3,"control_port":4,"hb_port":5,"signature_scheme":"hmac-md5"}""")!.AsObject())).Message);
+        Assert.Contains("hb_port", Assert.Throws<FormatException>(
+            () => ConnectionFile.Parse(JsonNode.Parse("""{"shell_port":1,"iopub_port":2,"stdin_port":3,"control_port":4}""")!.AsObject())).Message);
+        Assert.Contains("hmac-md5", Assert.Throws<FormatException>(
+            () => ConnectionFile.Parse(JsonNode.Parse("""{"shell_port":1,"iopub_port":2,"stdin_port":3,"control_port":4,"hb_port":5""" +
+                                                      ""","signature_scheme":"hmac-md5"}""")!.AsObject())).Message);
         using var d = new TempDir();
         string path = Path.Combine(d.Path, "c.json");
         File.WriteAllText(path, "{ not json");

@@ -10,7 +10,8 @@ public class RunnerTests
     public async Task Runs_cells_in_order_with_outputs_replaced_and_counts()
     {
         using var d = new TempDir();
-        var path = Nb.Write(d.Path, "a.ipynb", Nb.Markdown("# title"), Nb.Code("var n = 2;"), Nb.Code("Console.WriteLine(\"x\");\nConsole.WriteLine(\"y\");\nn * 21"));
+        var path = Nb.Write(d.Path, "a.ipynb", Nb.Markdown("# title"), Nb.Code("var n = 2;"),
+                            Nb.Code("Console.WriteLine(\"x\");\nConsole.WriteLine(\"y\");\nn * 21"));
         string sourceBefore = File.ReadAllText(path);
         var run = await Nb.Run(path, Path.Combine(d.Path, "out"));
         Assert.True(run.Success);
@@ -42,7 +43,8 @@ public class RunnerTests
     public async Task A_failing_cell_stops_the_run_and_is_named()
     {
         using var d = new TempDir();
-        var path = Nb.Write(d.Path, "f.ipynb", Nb.Code("var a = 1;"), Nb.Code("throw new Exception(\"bad data\");"), Nb.Code("Console.WriteLine(\"never\");"));
+        var path = Nb.Write(d.Path, "f.ipynb", Nb.Code("var a = 1;"), Nb.Code("throw new Exception(\"bad data\");"),
+                            Nb.Code("Console.WriteLine(\"never\");"));
         var run = await Nb.Run(path, Path.Combine(d.Path, "out"));
         Assert.False(run.Success);
         Assert.Equal(2, run.FailedCell);
@@ -69,7 +71,8 @@ public class RunnerTests
         using var d = new TempDir();
         var path = Nb.Write(d.Path, "keep.ipynb", Nb.Code("throw new Exception(\"x\");"));
         string before = File.ReadAllText(path);
-        var run = await NotebookRunner.RunAsync(path, new RunOptions(Path.Combine(d.Path, "out"), true, new Dictionary<string, string>(), false, null, false), _ => { });
+        var run = await NotebookRunner.RunAsync(
+            path, new RunOptions(Path.Combine(d.Path, "out"), true, new Dictionary<string, string>(), false, null, false), _ => { });
         Assert.Equal(before, File.ReadAllText(path));
         Assert.StartsWith(Path.Combine(d.Path, "out"), run.Written);
     }
@@ -97,7 +100,8 @@ public class RunnerTests
             Assert.Equal(text, Notebook.Parse(text, file).ToJson());
         }
         // Unknown metadata, unicode and odd numbers survive too.
-        string custom = "{\n \"cells\": [],\n \"metadata\": {\n  \"zzz\": {\n   \"custom\": [\n    1.50,\n    \"é → σ <b>\"\n   ]\n  }\n },\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}\n";
+        string custom = "{\n \"cells\": [],\n \"metadata\": {\n  \"zzz\": {\n   \"custom\": [\n" +
+                        "    1.50,\n    \"é → σ <b>\"\n   ]\n  }\n },\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}\n";
         Assert.Equal(custom, Notebook.Parse(custom, "c.ipynb").ToJson());
     }
 
@@ -124,8 +128,10 @@ public class RunnerTests
     {
         using var d = new TempDir();
         string report = Path.Combine(d.Path, "report.md");
-        NotebookRun Run(string name, bool ok, double seconds) => new(Path.Combine(d.Path, name), Path.Combine(d.Path, name), ok, TimeSpan.FromSeconds(seconds), 3,
-            ok ? null : 2, ok ? null : new Attend.Notebooks.Engine.CellError("Boom", "bad", new[] { "Boom: bad" }), Array.Empty<string>(), new Dictionary<string, string>());
+        NotebookRun Run(string name, bool ok, double seconds)
+            => new(Path.Combine(d.Path, name), Path.Combine(d.Path, name), ok, TimeSpan.FromSeconds(seconds), 3,
+                   ok ? null : 2, ok ? null : new Attend.Notebooks.Engine.CellError("Boom", "bad", new[] { "Boom: bad" }),
+                   Array.Empty<string>(), new Dictionary<string, string>());
         string first = Report.Markdown(new[] { Run("00-a.ipynb", true, 1), Run("07-b.ipynb", true, 2), Run("08-c.ipynb", false, 3) }, report, "full");
         string second = Report.Markdown(new[] { Run("07-b.ipynb", true, 20) }, report, "full", first);
         var rows = second.Split('\n').Where(l => l.StartsWith("| [")).ToList();

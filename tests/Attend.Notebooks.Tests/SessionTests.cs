@@ -61,7 +61,8 @@ public class SessionTests
     {
         var s = new ExecutionSession();
         var r = new Recorder();
-        var res = await s.ExecuteAsync("Console.WriteLine(\"a\");\nawait Task.Run(() => Console.WriteLine(\"from worker\"));\nawait Task.Delay(5);\nConsole.Error.Write(\"e\");\n7", r);
+        var res = await s.ExecuteAsync("Console.WriteLine(\"a\");\nawait Task.Run(() => Console.WriteLine(\"from worker\"));\n" +
+                                       "await Task.Delay(5);\nConsole.Error.Write(\"e\");\n7", r);
         Assert.True(res.Success);
         Assert.Equal("a\nfrom worker\n", r.Out);
         Assert.Contains(("stderr", "e"), r.Streams);

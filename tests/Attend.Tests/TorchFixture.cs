@@ -34,8 +34,10 @@ static class TestTorch
         for (long i = 0; i < flat.shape[0]; i++)
         {
             double v = flat[i].item<double>();
-            flat[i] = v + eps; double up = (f(flat.view(x.shape)) * w).sum().item<double>();
-            flat[i] = v - eps; double down = (f(flat.view(x.shape)) * w).sum().item<double>();
+            flat[i] = v + eps;
+            double up = (f(flat.view(x.shape)) * w).sum().item<double>();
+            flat[i] = v - eps;
+            double down = (f(flat.view(x.shape)) * w).sum().item<double>();
             flat[i] = v;
             numeric[i] = (up - down) / (2 * eps);
         }

@@ -48,7 +48,9 @@ public class AirTests
     {
         manual_seed(3);
         using var rnn = new InferenceRnn(Config, baseline: true);   // the baseline: random output weights
-        var x = Scenes(4, 3); var z = randn(4, Config.ZDim); var h = randn(4, Config.RnnHidden);
+        var x = Scenes(4, 3);
+        var z = randn(4, Config.ZDim);
+        var h = randn(4, Config.RnnHidden);
         var (headSplit, hiddenSplit) = rnn.Step(rnn.ImageTerm(x.reshape(4, -1)), z, h);
         var (headFull, hiddenFull) = rnn.call(x, z, h);
         TestTorch.Close(headFull, headSplit, 1e-5, "head");
@@ -145,7 +147,8 @@ public class AirTests
         manual_seed(6);
         using var model = new AirModel();
         using var r = model.call(Scenes(64, 6), new Generator(6));
-        var pres = r.ZPres; var mask = r.MaskDelay;
+        var pres = r.ZPres;
+        var mask = r.MaskDelay;
         Assert.True(mask[.., 0].eq(1).all().item<bool>(), "step 0 always counts");
         for (int i = 1; i < 3; i++)
         {
@@ -283,7 +286,8 @@ public class AirTests
         }
         var first = Run(dir.Path, 1, null);
         var again = Run(null, 1, null);
-        Assert.Equal(first.Select(e => (e.Nll, e.KlDivergence, e.TestCountAccuracy)), again.Select(e => (e.Nll, e.KlDivergence, e.TestCountAccuracy)));
+        Assert.Equal(first.Select(e => (e.Nll, e.KlDivergence, e.TestCountAccuracy)),
+                     again.Select(e => (e.Nll, e.KlDivergence, e.TestCountAccuracy)));
         var saved = AirTraining.CheckpointPath(dir.Path, settings, 1);
         Assert.True(File.Exists(saved));
         Assert.False(File.Exists(AirTraining.CheckpointPath(dir.Path, settings, 2)));

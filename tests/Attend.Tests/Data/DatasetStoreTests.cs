@@ -30,7 +30,8 @@ public class DatasetStoreTests
     public void Fetches_missing_files_verifies_them_and_never_fetches_again()
     {
         using var dir = new TempDir();
-        var a = "alpha"u8.ToArray(); var b = "beta"u8.ToArray();
+        var a = "alpha"u8.ToArray();
+        var b = "beta"u8.ToArray();
         var source = new FakeSource(new() { ["a.bin"] = a, ["b.bin"] = b });
         var spec = new DatasetSpec("toy", new[] { FileOf("a.bin", a), FileOf("b.bin", b) }, new IDataSource[] { new FailingSource(), source }, "");
         var store = new DatasetStore(dir.Path, _ => { });

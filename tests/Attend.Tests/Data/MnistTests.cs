@@ -17,7 +17,10 @@ public class MnistTests
             if (d == skipDigit) continue;
             string name = $"package/src/digits/{d}.json";
             string json = name == badJsonFor ? "{ \"data\": [0.5, oops" :
-                "{ \"data\": [" + string.Join(",", Enumerable.Range(0, perClass * 784).Select(i => (i % 784 == 0 ? (i / 784) / 10.0 + d / 100.0 : 0).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture))) + "] }";
+                "{ \"data\": [" +
+                string.Join(",", Enumerable.Range(0, perClass * 784).Select(
+                    i => (i % 784 == 0 ? (i / 784) / 10.0 + d / 100.0 : 0).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture))) +
+                "] }";
             var entry = new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(json)) };
             tar.WriteEntry(entry);
         }

@@ -31,7 +31,10 @@ public class MultiMnistTests
             }
             if (counts[i] == 2)
             {
-                float cx0 = boxes[i * 8] + 12, cy0 = boxes[i * 8 + 1] + 12, cx1 = boxes[i * 8 + 4] + 12, cy1 = boxes[i * 8 + 5] + 12;
+                float cx0 = boxes[i * 8] + 12;
+                float cy0 = boxes[i * 8 + 1] + 12;
+                float cx1 = boxes[i * 8 + 4] + 12;
+                float cy1 = boxes[i * 8 + 5] + 12;
                 Assert.True(Math.Abs(cx1 - cx0) >= 12 && Math.Abs(cy1 - cy0) >= 12, $"scene {i}: centres ({cx0},{cy0}) and ({cx1},{cy1}) too close");
             }
             else Assert.Equal(-1, s.Labels[i, 1].item<long>());
@@ -80,7 +83,8 @@ public class MultiMnistTests
             Assert.All(boxes, b => Assert.True(b[0] >= 0 && b[3] <= 96 && b[2] - b[0] == 20));
             for (int a = 0; a < boxes.Count; a++)
             for (int b = a + 1; b < boxes.Count; b++)
-                Assert.True(boxes[a][2] <= boxes[b][0] || boxes[b][2] <= boxes[a][0] || boxes[a][3] <= boxes[b][1] || boxes[b][3] <= boxes[a][1], $"scene {i}: boxes overlap");
+                Assert.True(boxes[a][2] <= boxes[b][0] || boxes[b][2] <= boxes[a][0] || boxes[a][3] <= boxes[b][1] || boxes[b][3] <= boxes[a][1],
+                            $"scene {i}: boxes overlap");
             Assert.Equal(400.0 * counts[i], s.Images[i].sum().item<float>(), 1);   // no overlap → no lost mass
             Assert.All(Enumerable.Range(0, 4), k => Assert.Equal(k < counts[i], s.Labels[i, k].item<long>() >= 0));
         }

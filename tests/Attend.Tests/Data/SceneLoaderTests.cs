@@ -28,7 +28,8 @@ public class SceneLoaderTests
                 var box = a.Boxes[i, k].data<float>().ToArray();
                 Assert.Equal(2 * ShapesScenes.HalfSize((int)attrs[2], 128), box[2] - box[0], 3);
                 // The object differs from the floor: its box centre is not floor-grey on all channels.
-                int cx = (int)((box[0] + box[2]) / 2), cy = (int)((box[1] + box[3]) / 2);
+                int cx = (int)((box[0] + box[2]) / 2);
+                int cy = (int)((box[1] + box[3]) / 2);
                 var centre = a.Images[i, .., cy, cx].data<float>().ToArray();
                 var floorBelow = a.Images[i, .., cy, 0].data<float>().ToArray();
                 Assert.True(centre.Zip(floorBelow).Any(t => Math.Abs(t.First - t.Second) > 0.05), $"scene {i} object {k}: centre looks like floor");
@@ -90,7 +91,9 @@ public class SceneLoaderTests
         File.WriteAllText(Path.Combine(d.Path, "images", "val", "x.png"), "not a png");
         Assert.Contains("could not be decoded", Assert.Throws<InvalidDataException>(() => Clevr.Load(d.Path)).Message);
         WritePng(Path.Combine(d.Path, "images", "val", "x.png"), 48, 32, SKColors.Gray);
-        File.WriteAllText(Clevr.ScenesFile(d.Path, "val"), """{"scenes": [{"image_filename": "x.png", "objects": [{"shape": "torus", "color": "red", "size": "large", "pixel_coords": [1, 1, 1]}]}]}""");
+        File.WriteAllText(Clevr.ScenesFile(d.Path, "val"),
+                          """{"scenes": [{"image_filename": "x.png", "objects": [""" +
+                          """{"shape": "torus", "color": "red", "size": "large", "pixel_coords": [1, 1, 1]}]}]}""");
         Assert.Contains("unknown shape \"torus\"", Assert.Throws<InvalidDataException>(() => Clevr.Load(d.Path)).Message);
     }
 
@@ -118,7 +121,8 @@ public class SceneLoaderTests
         Assert.Equal(1, s.Labels[0, 0].item<long>());
         Assert.Equal(new float[] { 75, 50, 85, 90 }, s.Boxes[0, 1].data<float>().ToArray());
         Assert.Equal(0, s.Labels[0, 1].item<long>());
-        File.WriteAllText(Coco.AnnotationsFile(d.Path, "val2017"), """{"images": [], "categories": [], "annotations": [{"image_id": 1, "bbox": [0, 0, 1, 1], "category_id": 5}]}""");
+        File.WriteAllText(Coco.AnnotationsFile(d.Path, "val2017"),
+                          """{"images": [], "categories": [], "annotations": [{"image_id": 1, "bbox": [0, 0, 1, 1], "category_id": 5}]}""");
         Assert.Contains("unknown category_id 5", Assert.Throws<InvalidDataException>(() => Coco.Load(d.Path)).Message);
         Assert.Contains("instances_train2017.json", Assert.Throws<FileNotFoundException>(() => Coco.Load(d.Path, "train2017")).Message);
     }

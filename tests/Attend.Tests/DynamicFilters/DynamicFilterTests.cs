@@ -9,7 +9,10 @@ public class DynamicFilterTests
 {
     static readonly string[] TorchvisionStemNames = new[] { "conv1.weight" }
         .Concat(new[] { "weight", "bias", "running_mean", "running_var", "num_batches_tracked" }.Select(p => "bn1." + p))
-        .Concat(from b in new[] { "0", "1" } from part in new[] { "conv1.weight", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var", "bn1.num_batches_tracked", "conv2.weight", "bn2.weight", "bn2.bias", "bn2.running_mean", "bn2.running_var", "bn2.num_batches_tracked" } select $"layer1.{b}.{part}")
+        .Concat(from b in new[] { "0", "1" }
+                from part in new[] { "conv1.weight", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var", "bn1.num_batches_tracked",
+                                     "conv2.weight", "bn2.weight", "bn2.bias", "bn2.running_mean", "bn2.running_var", "bn2.num_batches_tracked" }
+                select $"layer1.{b}.{part}")
         .ToArray();
 
     [Fact]
@@ -46,7 +49,9 @@ public class DynamicFilterTests
         using var @static = new DynamicFilterNet(FilterPath.Static);
         var d = dynamic.named_parameters().Select(p => p.name).ToHashSet();
         var s = @static.named_parameters().Select(p => p.name).ToHashSet();
-        Assert.Equal(new[] { "class_embeddings.weight", "weights_generator.0.bias", "weights_generator.0.weight", "weights_generator.2.bias", "weights_generator.2.weight" }, d.Except(s).Order());
+        Assert.Equal(new[] { "class_embeddings.weight", "weights_generator.0.bias", "weights_generator.0.weight",
+                             "weights_generator.2.bias", "weights_generator.2.weight" },
+                     d.Except(s).Order());
         Assert.Equal(new[] { "static_filters" }, s.Except(d));
         Assert.All(d.Intersect(s), n => Assert.True(n.StartsWith("backbone.") || n.StartsWith("score_predictor."), n));
     }

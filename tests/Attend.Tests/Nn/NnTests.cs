@@ -50,8 +50,10 @@ public class KlDivergenceTests
     [Fact]
     public void Log_variance_form_and_standard_normal_form_agree_with_sigma_form()
     {
-        var mu = randn(50, dtype: ScalarType.Float64); var lv = randn(50, dtype: ScalarType.Float64);
-        var muP = randn(50, dtype: ScalarType.Float64); var varP = rand(50, dtype: ScalarType.Float64) + 0.1;
+        var mu = randn(50, dtype: ScalarType.Float64);
+        var lv = randn(50, dtype: ScalarType.Float64);
+        var muP = randn(50, dtype: ScalarType.Float64);
+        var varP = rand(50, dtype: ScalarType.Float64) + 0.1;
         TestTorch.Close(KlDivergence.NormalSigma(mu, (lv / 2).exp(), muP, varP.sqrt()), KlDivergence.NormalLogVar(mu, lv, muP, varP), 1e-10);
         TestTorch.Close(KlDivergence.NormalLogVar(mu, lv, zeros_like(mu), ones_like(mu)), KlDivergence.StandardNormal(mu, lv), 1e-10);
     }
@@ -59,7 +61,10 @@ public class KlDivergenceTests
     [Fact]
     public void Normal_kl_agrees_with_monte_carlo()
     {
-        double mu0 = 0.4, s0 = 0.6, mu1 = -0.2, s1 = 1.3;
+        double mu0 = 0.4;
+        double s0 = 0.6;
+        double mu1 = -0.2;
+        double s1 = 1.3;
         var x = randn(400000, dtype: ScalarType.Float64, generator: new Generator(11)) * s0 + mu0;
         Tensor LogPdf(Tensor v, double m, double s) => -0.5 * ((v - m) / s).pow(2) - Math.Log(s) - 0.5 * Math.Log(2 * Math.PI);
         double mc = (LogPdf(x, mu0, s0) - LogPdf(x, mu1, s1)).mean().item<double>();
@@ -70,7 +75,8 @@ public class KlDivergenceTests
     [Fact]
     public void Bernoulli_kl_matches_closed_form_and_stays_finite_at_the_ends()
     {
-        var q = tensor(new float[] { 0.3f, 0f, 1f, 0.8f }); var p = full(4, 0.01f);
+        var q = tensor(new float[] { 0.3f, 0f, 1f, 0.8f });
+        var p = full(4, 0.01f);
         var kl = KlDivergence.Bernoulli(q, p).data<float>().ToArray();
         double K(double qq, double pp) => (qq > 0 ? qq * Math.Log(qq / pp) : 0) + (qq < 1 ? (1 - qq) * Math.Log((1 - qq) / (1 - pp)) : 0);
         Assert.Equal(K(0.3, 0.01), kl[0], 4);

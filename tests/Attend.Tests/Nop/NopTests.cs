@@ -63,7 +63,8 @@ public class NopTests
         var w = conv1.named_parameters().Single(p => p.name == "weight").parameter.to_type(ScalarType.Float64);
         var b = conv1.named_parameters().Single(p => p.name == "bias").parameter.to_type(ScalarType.Float64);
         // Reference in float64 on the concatenated input, as the NoP design notes write it.
-        var expected = nn.functional.conv2d(Attend.Spatial.CoordConv.Append(features).to_type(ScalarType.Float64), w, b, padding: new long[] { 1, 1 });
+        var expected = nn.functional.conv2d(Attend.Spatial.CoordConv.Append(features).to_type(ScalarType.Float64), w, b,
+                                            padding: new long[] { 1, 1 });
         TestTorch.Close(expected, pos.FirstConvolutionWithCoordinates(features), 1e-4, "split conv1");
         // Many calls stay finite (the unsplit 18-channel convolution did not, now and then).
         using var noGrad = no_grad();
@@ -82,7 +83,8 @@ public class NopTests
         using var noInput = new AttentionUnit(Small, 0, "B");
         Assert.True(withInput.HasMlp1);
         Assert.False(noInput.HasMlp1);
-        var features = rand(4, 16, 16, 16); var vector = randn(4, 32);
+        var features = rand(4, 16, 16, 16);
+        var vector = randn(4, 32);
         var (weighted, w) = withInput.call(features, vector, randn(4, 5));
         Assert.Equal(new long[] { 4, 16 }, w.shape);
         Assert.True(w.gt(0).all().item<bool>() && w.lt(2).all().item<bool>());
@@ -128,7 +130,8 @@ public class NopTests
     {
         var qa = tensor(new float[] { 0.2f, -0.1f, 0.3f, 0.5f }).view(1, 4);
         var qb = tensor(new float[] { -0.4f, 0.1f, 0.6f, 0.25f }).view(1, 4);
-        static double Kl(double m0, double s0, double m1, double s1) => 0.5 * (s0 * s0 / (s1 * s1) - 1 - Math.Log(s0 * s0 / (s1 * s1)) + (m0 - m1) * (m0 - m1) / (s1 * s1));
+        static double Kl(double m0, double s0, double m1, double s1)
+            => 0.5 * (s0 * s0 / (s1 * s1) - 1 - Math.Log(s0 * s0 / (s1 * s1)) + (m0 - m1) * (m0 - m1) / (s1 * s1));
         Assert.Equal(Kl(0.2, 0.3, -0.4, 0.6) + Kl(-0.1, 0.5, 0.1, 0.25), NopLearner.PositionKl(qa, qb).item<float>(), 5);
         Assert.Equal(0, NopLearner.PositionKl(qa, qa).item<float>(), 6);
     }
@@ -183,7 +186,8 @@ public class NopTests
         var c = Expected(o => o.L1.mean() - o.L2.mean(), m.Attention0Set());
         foreach (var g in new[] { a, b, c }) Assert.Contains(g, t => t.abs().max().item<float>() > 0);
         // Step with zero learning rates leaves the parameters, so its gradients can be read back.
-        using var still = new NopOptimisers(optim.Adam(m.LocalisationSet(), 1e-30), optim.Adam(m.Attention2Set(), 1e-30), optim.Adam(m.Attention0Set(), 1e-30));
+        using var still = new NopOptimisers(optim.Adam(m.LocalisationSet(), 1e-30), optim.Adam(m.Attention2Set(), 1e-30),
+                                            optim.Adam(m.Attention0Set(), 1e-30));
         NopTraining.Step(m, still, x, new Generator(9));
         void Same(Tensor[] expected, IEnumerable<TorchSharp.Modules.Parameter> set, string what)
         {
@@ -214,7 +218,8 @@ public class NopTests
         Assert.Equal(1, ClusterScores.NormalisedMutualInformation(new long[] { 0, 0, 1, 1 }, new long[] { 9, 9, 3, 3 }), 10);
         Assert.Equal(0, ClusterScores.NormalisedMutualInformation(new long[] { 0, 1, 0, 1 }, new long[] { 4, 4, 6, 6 }), 10);
         // By hand: H(c) = H(1/2,1/3,1/6), H(l) = ln 2, I = Σ p log p/(pc pl).
-        double hc = -(0.5 * Math.Log(0.5) + 1.0 / 3 * Math.Log(1.0 / 3) + 1.0 / 6 * Math.Log(1.0 / 6)), hl = Math.Log(2);
+        double hc = -(0.5 * Math.Log(0.5) + 1.0 / 3 * Math.Log(1.0 / 3) + 1.0 / 6 * Math.Log(1.0 / 6));
+        double hl = Math.Log(2);
         double mi = 2.0 / 6 * Math.Log((2.0 / 6) / (0.5 * 0.5)) + 1.0 / 6 * Math.Log((1.0 / 6) / (0.5 * 0.5))
                     + 2.0 / 6 * Math.Log((2.0 / 6) / (1.0 / 3 * 0.5)) + 1.0 / 6 * Math.Log((1.0 / 6) / (1.0 / 6 * 0.5));
         Assert.Equal(2 * mi / (hc + hl), ClusterScores.NormalisedMutualInformation(cats, labels), 10);
@@ -231,7 +236,8 @@ public class ObjectGlimpseTests
         var images = zeros(1, 1, 8, 8);
         images[0, 0, 2..6, 2..6] = 1f;
         var scenes = new Attend.Data.SceneSet(images, tensor(new long[] { 1 }), tensor(new float[,] { { 2, 2, 6, 6 }, { 0, 0, 0, 0 } }).unsqueeze(0),
-                                              tensor(new long[,] { { 7, -1 } }), Enumerable.Range(0, 10).Select(i => i.ToString()).ToList(), description: "one square");
+                                              tensor(new long[,] { { 7, -1 } }), Enumerable.Range(0, 10).Select(i => i.ToString()).ToList(),
+                                              description: "one square");
         var (glimpses, labels) = Attend.Nop.LocalisationTasks.ObjectGlimpses(scenes, size: 4);
         Assert.Equal(new long[] { 1, 1, 4, 4 }, glimpses.shape);
         Assert.Equal(new long[] { 7 }, labels);

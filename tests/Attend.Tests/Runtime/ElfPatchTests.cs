@@ -93,7 +93,8 @@ public class ElfPatchTests
     [Fact]
     public void Rejects_non_elf_and_truncated_input_naming_the_file()
     {
-        var e1 = Assert.Throws<InvalidDataException>(() => ElfVersionPatch.NeededVersions(Encoding.ASCII.GetBytes("not an elf file at all, just text............................................"), "notes.txt"));
+        var e1 = Assert.Throws<InvalidDataException>(() => ElfVersionPatch.NeededVersions(
+            Encoding.ASCII.GetBytes("not an elf file at all, just text............................................"), "notes.txt"));
         Assert.Contains("notes.txt", e1.Message);
         var elf = MakeElf(Array.Empty<string>(), new[] { "GLIBCXX_3.4.32" });
         var e2 = Assert.Throws<InvalidDataException>(() => ElfVersionPatch.NeededVersions(elf[..(elf.Length - 100)], "cut.so"));

@@ -14,7 +14,8 @@ public class GlimpseTests
         // Window 4×4 = image columns 0..3, rows 4..7, chosen so every sample hits a pixel exactly.
         // align_corners=false: ±1 are outer pixel edges → scale ½, offset (−½, ½).
         // align_corners=true:  ±1 are pixel centres 0 and 3 (of 0..7) → scale 3/7, offset (−4/7, 4/7).
-        float s = alignCorners ? 3f / 7 : 0.5f, o = alignCorners ? 4f / 7 : 0.5f;
+        float s = alignCorners ? 3f / 7 : 0.5f;
+        float o = alignCorners ? 4f / 7 : 0.5f;
         var theta = tensor(new float[] { s, 0, -o, 0, s, o }, new long[] { 1, 2, 3 }).expand(2, 2, 3).contiguous();
         const int win = 4;
         var crop = Glimpse.Crop(img, theta, win, win, alignCorners);
@@ -30,7 +31,8 @@ public class GlimpseTests
     {
         // A smooth blob inside the attended region survives image_to_window then window_to_image
         // (two bilinear resamplings: small interpolation error only).
-        var ys = arange(50).to_type(ScalarType.Float32).view(50, 1); var xs = arange(50).to_type(ScalarType.Float32).view(1, 50);
+        var ys = arange(50).to_type(ScalarType.Float32).view(50, 1);
+        var xs = arange(50).to_type(ScalarType.Float32).view(1, 50);
         var img = exp(-((xs - 26).pow(2) + (ys - 23).pow(2)) / (2 * 16)).view(1, 1, 50, 50);
         var z = tensor(new float[] { 2, 0, 0 }, new long[] { 1, 3 });   // window covers the central half
         var win = ZWhere.ImageToWindow(img, z, 50);

@@ -61,7 +61,9 @@ public class SamplingTests
         Assert.Equal(new long[] { 2, 3, 4, 5 }, fb[0].argmax(1).data<long>().ToArray());   // means 2, 3, 4, 5
         // σ → 0, stride 1, N = size, centred: the glimpse is the image itself.
         var img = rand(2, 3, 6, 6);
-        var c = full(2, 2.5f); var one = ones(2); var tiny = full(2, 0.05f);
+        var c = full(2, 2.5f);
+        var one = ones(2);
+        var tiny = full(2, 0.05f);
         TestTorch.Close(img, GaussianWindow.Read(img, c, c, one, tiny, 6), 1e-5, "identity read");
         TestTorch.Close(img, GaussianWindow.Write(img, c, c, one, tiny, 6, 6), 1e-5, "identity write");
     }
@@ -70,7 +72,9 @@ public class SamplingTests
     public void Gaussian_window_is_differentiable_in_its_position()
     {
         var img = rand(1, 1, 8, 8, dtype: ScalarType.Float64);
-        var cy = tensor(new double[] { 4.2 }); var stride = tensor(new double[] { 1.5 }); var sigma = tensor(new double[] { 1.1 });
+        var cy = tensor(new double[] { 4.2 });
+        var stride = tensor(new double[] { 1.5 });
+        var sigma = tensor(new double[] { 1.1 });
         TestTorch.GradCheck(cx => GaussianWindow.Read(img, cx, cy, stride, sigma, 3), tensor(new double[] { 3.3 }));
         TestTorch.GradCheck(s => GaussianWindow.Read(img, cy, cy, stride, s, 3), sigma);
     }

@@ -134,9 +134,12 @@ public class EpochLoopTests
     public void Bad_settings_are_rejected_with_what_is_wrong()
     {
         using var model = new Scale();
-        Assert.Contains("batch size", Assert.Throws<ArgumentException>(() => EpochLoop.Run(model, 5, new LoopOptions(1, 0, 0), _ => { }, t => 0)).Message);
-        Assert.Contains("epochs", Assert.Throws<ArgumentException>(() => EpochLoop.Run(model, 5, new LoopOptions(0, 2, 0), _ => { }, t => 0)).Message);
-        Assert.Contains("empty", Assert.Throws<ArgumentException>(() => EpochLoop.Run(model, 0, new LoopOptions(1, 2, 0), _ => { }, t => 0)).Message);
+        Assert.Contains("batch size",
+                        Assert.Throws<ArgumentException>(() => EpochLoop.Run(model, 5, new LoopOptions(1, 0, 0), _ => { }, t => 0)).Message);
+        Assert.Contains("epochs",
+                        Assert.Throws<ArgumentException>(() => EpochLoop.Run(model, 5, new LoopOptions(0, 2, 0), _ => { }, t => 0)).Message);
+        Assert.Contains("empty",
+                        Assert.Throws<ArgumentException>(() => EpochLoop.Run(model, 0, new LoopOptions(1, 2, 0), _ => { }, t => 0)).Message);
     }
 
     [Fact]

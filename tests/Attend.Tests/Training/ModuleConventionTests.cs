@@ -28,7 +28,8 @@ public class ModuleConventionTests
             Assert.Null(t.GetMethod("Forward", BindingFlags.Public | BindingFlags.Instance));
             var publicModuleFields = t.GetFields(BindingFlags.Public | BindingFlags.Instance)
                 .Where(f => typeof(NnModule).IsAssignableFrom(f.FieldType)).Select(f => f.Name).ToList();
-            Assert.True(publicModuleFields.Count == 0, $"{t.Name} exposes submodule fields {string.Join(", ", publicModuleFields)}; keep them private");
+            Assert.True(publicModuleFields.Count == 0,
+                        $"{t.Name} exposes submodule fields {string.Join(", ", publicModuleFields)}; keep them private");
         }
     }
 }
