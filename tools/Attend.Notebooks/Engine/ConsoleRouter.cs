@@ -9,7 +9,8 @@ public static class ConsoleRouter
 {
     static readonly object Gate = new();
     static IOutputSink? current;
-    static TextWriter? originalOut, originalError;
+    static TextWriter? originalOut;
+    static TextWriter? originalError;
 
     /// <summary>Routes console output to <paramref name="sink"/> until the returned scope ends.</summary>
     public static IDisposable Route(IOutputSink sink)
@@ -45,7 +46,10 @@ public static class ConsoleRouter
         public override Encoding Encoding => Encoding.UTF8;
         public override void Write(char value) => ConsoleRouter.Write(name, value.ToString());
         public override void Write(string? value) { if (!string.IsNullOrEmpty(value)) ConsoleRouter.Write(name, value); }
-        public override void Write(char[] buffer, int index, int count) { if (count > 0) ConsoleRouter.Write(name, new string(buffer, index, count)); }
+        public override void Write(char[] buffer, int index, int count)
+        {
+            if (count > 0) ConsoleRouter.Write(name, new string(buffer, index, count));
+        }
         public override void WriteLine(string? value) => ConsoleRouter.Write(name, (value ?? "") + "\n");
         public override void WriteLine() => ConsoleRouter.Write(name, "\n");
     }

@@ -37,7 +37,8 @@ public static partial class Directives
             if ((m = NuGet().Match(line)).Success)
             {
                 if (!m.Groups["version"].Success)
-                    throw new DirectiveException(i + 1, $"#r \"nuget: {m.Groups["name"].Value}\" needs a pinned version, e.g. #r \"nuget: {m.Groups["name"].Value}, 1.2.3\"");
+                    throw new DirectiveException(i + 1,
+                        $"#r \"nuget: {m.Groups["name"].Value}\" needs a pinned version, e.g. #r \"nuget: {m.Groups["name"].Value}, 1.2.3\"");
                 d.Packages.Add(new PackageRef(m.Groups["name"].Value, m.Groups["version"].Value));
             }
             else if ((m = Reference().Match(line)).Success) AddPath(d, m.Groups["path"].Value, baseDirectory, i + 1);
@@ -49,7 +50,8 @@ public static partial class Directives
                     case "csharp" or "c#" or "C#": d.Language = "csharp"; break;
                     case "markdown": d.Language = "markdown"; break;
                     case "time": d.Time = true; break;
-                    case var other: throw new DirectiveException(i + 1, $"unsupported magic command #!{other} (supported: #!csharp, #!markdown, #!time)");
+                    case var other:
+                        throw new DirectiveException(i + 1, $"unsupported magic command #!{other} (supported: #!csharp, #!markdown, #!time)");
                 }
             }
             else continue;
@@ -75,7 +77,8 @@ public static partial class Directives
             path = projects[0];
         }
         if (!path.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase) || !File.Exists(path))
-            throw new DirectiveException(line, $"reference not found: {raw} (expected a .dll, a .csproj or a folder with one .csproj; resolved to {path})");
+            throw new DirectiveException(line,
+                $"reference not found: {raw} (expected a .dll, a .csproj or a folder with one .csproj; resolved to {path})");
         d.Projects.Add(path);
     }
 }

@@ -23,7 +23,10 @@ public sealed class ExecutionSession
 {
     static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, kind: SourceCodeKind.Script);
     static readonly string[] DefaultImports =
-        { "System", "System.IO", "System.Linq", "System.Text", "System.Collections.Generic", "System.Threading", "System.Threading.Tasks", "Attend.Notebooks.Engine" };
+    {
+        "System", "System.IO", "System.Linq", "System.Text", "System.Collections.Generic", "System.Threading", "System.Threading.Tasks",
+        "Attend.Notebooks.Engine"
+    };
 
     readonly NotebookGlobals globals;
     readonly ReferenceResolver resolver;
@@ -39,7 +42,11 @@ public sealed class ExecutionSession
     public ExecutionSession(string? notebookPath = null, Action<string>? log = null)
     {
         baseDirectory = notebookPath != null ? Path.GetDirectoryName(Path.GetFullPath(notebookPath))! : Environment.CurrentDirectory;
-        globals = new NotebookGlobals { NotebookPath = notebookPath != null ? Path.GetFullPath(notebookPath) : "", NotebookDirectory = baseDirectory };
+        globals = new NotebookGlobals
+        {
+            NotebookPath = notebookPath != null ? Path.GetFullPath(notebookPath) : "",
+            NotebookDirectory = baseDirectory
+        };
         resolver = new ReferenceResolver(log ?? (m => Console.Error.WriteLine(m)));
         options = ScriptOptions.Default
             .WithReferences(FrameworkReferences().Append(typeof(NotebookGlobals).Assembly.Location).Select(WithDocs))
@@ -67,7 +74,8 @@ public sealed class ExecutionSession
         string xml = Path.ChangeExtension(path, ".xml");
         string name = Path.GetFileNameWithoutExtension(path);
         // CoreLib's public types are documented under the reference assembly that exposes them.
-        if (!File.Exists(xml) && ReferencePackDirectory() is { } pack) xml = Path.Combine(pack, (name == "System.Private.CoreLib" ? "System.Runtime" : name) + ".xml");
+        if (!File.Exists(xml) && ReferencePackDirectory() is { } pack)
+            xml = Path.Combine(pack, (name == "System.Private.CoreLib" ? "System.Runtime" : name) + ".xml");
         return MetadataReference.CreateFromFile(path, documentation: File.Exists(xml) ? new XmlDocs(xml) : null);
     }
 
@@ -96,7 +104,8 @@ public sealed class ExecutionSession
     /// stops loops at their next iteration; <paramref name="hardTimeout"/> bounds the wait for
     /// code that never reaches a check (the session is then marked broken). Errors name the cell
     /// as <paramref name="cellLabel"/> (its position in the notebook), else the submission count.</summary>
-    public async Task<CellResult> ExecuteAsync(string source, IOutputSink sink, CancellationToken ct = default, TimeSpan? hardTimeout = null, int? cellLabel = null)
+    public async Task<CellResult> ExecuteAsync(string source, IOutputSink sink, CancellationToken ct = default, TimeSpan? hardTimeout = null,
+        int? cellLabel = null)
     {
         if (Broken) throw new InvalidOperationException("the session is broken: an earlier cell did not stop; restart it");
         cellNumber++;
@@ -152,7 +161,9 @@ public sealed class ExecutionSession
         catch (CompilationErrorException e)
         {
             var errors = e.Diagnostics.Where(x => x.Severity == DiagnosticSeverity.Error).ToList();
-            var lines = errors.Select(x => $"cell {number}, line {x.Location.GetLineSpan().StartLinePosition.Line + 1}, column {x.Location.GetLineSpan().StartLinePosition.Character + 1}: error {x.Id}: {x.GetMessage()}").ToList();
+            var lines = errors.Select(x => $"cell {number}, line {x.Location.GetLineSpan().StartLinePosition.Line + 1}, "
+                    + $"column {x.Location.GetLineSpan().StartLinePosition.Character + 1}: error {x.Id}: {x.GetMessage()}")
+                .ToList();
             return new CellResult(false, null, new CellError("CompilationError", lines.FirstOrDefault() ?? e.Message, lines), sw.Elapsed);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -178,9 +189,13 @@ public sealed class ExecutionSession
         {
             var m = frame.GetMethod();
             string? file = frame.GetFileName() is { } f ? Path.GetFileName(f) : null;   // Roslyn roots "cell N" at the base directory
-            if (file != null && file.StartsWith("cell ")) lines.Add($"   at {file}, line {frame.GetFileLineNumber()}");
-            else if (file == null && (m?.DeclaringType is { } st) && (st.Name.StartsWith("Submission#") || st.DeclaringType?.Name.StartsWith("Submission#") == true)) lines.Add($"   at cell {number}, line 1");   // one-line cells carry no PDB
-            else if (m?.DeclaringType is { } t && !IsPlumbing(t)) lines.Add($"   at {t.FullName}.{m.Name}" + (file != null ? $" in {file}:line {frame.GetFileLineNumber()}" : ""));
+            if (file != null && file.StartsWith("cell "))
+                lines.Add($"   at {file}, line {frame.GetFileLineNumber()}");
+            else if (file == null && (m?.DeclaringType is { } st)
+                     && (st.Name.StartsWith("Submission#") || st.DeclaringType?.Name.StartsWith("Submission#") == true))
+                lines.Add($"   at cell {number}, line 1");   // one-line cells carry no PDB
+            else if (m?.DeclaringType is { } t && !IsPlumbing(t))
+                lines.Add($"   at {t.FullName}.{m.Name}" + (file != null ? $" in {file}:line {frame.GetFileLineNumber()}" : ""));
         }
         if (ex.InnerException != null) lines.Add($" ---> {ex.InnerException.GetType().FullName}: {ex.InnerException.Message}");
         return lines;
@@ -189,7 +204,8 @@ public sealed class ExecutionSession
     /// <summary>Frames of the engine, Roslyn and async/exception machinery say nothing about the user's code.</summary>
     static bool IsPlumbing(Type t)
         => t.Assembly == typeof(ExecutionSession).Assembly || t.Assembly.GetName().Name!.StartsWith("Microsoft.CodeAnalysis")
-           || t.Namespace is "System.Runtime.ExceptionServices" or "System.Runtime.CompilerServices" or "System.Threading.Tasks" or "System.Threading";
+           || t.Namespace is "System.Runtime.ExceptionServices" or "System.Runtime.CompilerServices"
+                          or "System.Threading.Tasks" or "System.Threading";
 
     /// <summary>True when later cells could see something this cell declares: top-level variables
     /// (including out/pattern variables of top-level statements), local functions (which become
@@ -206,7 +222,8 @@ public sealed class ExecutionSession
             if (g.Statement is LocalDeclarationStatementSyntax or LocalFunctionStatementSyntax) return true;
             // Expression variables (out var x, is T x) in a top-level statement become fields too,
             // unless they sit inside a nested block, lambda or local function.
-            bool exposed = g.Statement.DescendantNodes(n => n is not (BlockSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            bool exposed = g.Statement
+                .DescendantNodes(n => n is not (BlockSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
                 .Any(n => n is SingleVariableDesignationSyntax or ParenthesizedVariableDesignationSyntax);
             if (exposed && g.Statement is not BlockSyntax) return true;
         }

@@ -17,7 +17,12 @@ public static class Formatters
         if (value == null) { b["text/plain"] = "<null>"; return b; }
         var type = value.GetType();
         byte[]? png = AsPng(value, type);
-        if (png != null) { b["image/png"] = Convert.ToBase64String(png); b["text/plain"] = $"<{type.Name}: PNG image, {png.Length:N0} bytes>"; return b; }
+        if (png != null)
+        {
+            b["image/png"] = Convert.ToBase64String(png);
+            b["text/plain"] = $"<{type.Name}: PNG image, {png.Length:N0} bytes>";
+            return b;
+        }
         string? html = AsHtml(value, type);
         if (html != null) b["text/html"] = html;
         b["text/plain"] = AsText(value, type);
@@ -47,12 +52,14 @@ public static class Formatters
 
     static string? AsHtml(object value, Type type)
     {
-        if (type.GetMethod("ToHtml", Type.EmptyTypes) is { } toHtml && toHtml.ReturnType == typeof(string)) return (string?)toHtml.Invoke(value, null);
+        if (type.GetMethod("ToHtml", Type.EmptyTypes) is { } toHtml && toHtml.ReturnType == typeof(string))
+            return (string?)toHtml.Invoke(value, null);
         if (type.FullName == "XPlot.Plotly.PlotlyChart") return (string?)type.GetMethod("GetHtml", Type.EmptyTypes)?.Invoke(value, null);
         if (type.FullName?.StartsWith("Plotly.NET.GenericChart") == true)
         {
             var module = type.Assembly.GetType("Plotly.NET.GenericChart");
-            var render = module?.GetMethod("toChartHTML", BindingFlags.Public | BindingFlags.Static) ?? module?.GetMethod("toEmbeddedHTML", BindingFlags.Public | BindingFlags.Static);
+            var render = module?.GetMethod("toChartHTML", BindingFlags.Public | BindingFlags.Static)
+                         ?? module?.GetMethod("toEmbeddedHTML", BindingFlags.Public | BindingFlags.Static);
             if (render != null) return (string?)render.Invoke(null, new[] { value });
         }
         return null;
@@ -63,7 +70,9 @@ public static class Formatters
         if (value is string s) return s;
         if (type.FullName == "TorchSharp.torch+Tensor")
         {
-            var str = type.Assembly.GetType("TorchSharp.TensorExtensionMethods")?.GetMethods(BindingFlags.Public | BindingFlags.Static).FirstOrDefault(m => m.Name == "str");
+            var str = type.Assembly.GetType("TorchSharp.TensorExtensionMethods")
+                ?.GetMethods(BindingFlags.Public | BindingFlags.Static)
+                .FirstOrDefault(m => m.Name == "str");
             if (str != null) return (string)str.Invoke(null, str.GetParameters().Select((p, i) => i == 0 ? value : Type.Missing).ToArray())!;
         }
         if (value is IEnumerable e && value is not IDictionary && type.GetMethod("ToString", Type.EmptyTypes)?.DeclaringType == typeof(object))

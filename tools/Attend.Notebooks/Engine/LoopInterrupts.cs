@@ -20,8 +20,27 @@ public sealed class LoopInterrupts : CSharpSyntaxRewriter
         ? block.WithStatements(block.Statements.Insert(0, CheckStatement))
         : SyntaxFactory.Block(CheckStatement, body.WithoutTrivia()).WithTriviaFrom(body);
 
-    public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node) { var n = (WhileStatementSyntax)base.VisitWhileStatement(node)!; return n.WithStatement(Inject(n.Statement)); }
-    public override SyntaxNode? VisitDoStatement(DoStatementSyntax node) { var n = (DoStatementSyntax)base.VisitDoStatement(node)!; return n.WithStatement(Inject(n.Statement)); }
-    public override SyntaxNode? VisitForStatement(ForStatementSyntax node) { var n = (ForStatementSyntax)base.VisitForStatement(node)!; return n.WithStatement(Inject(n.Statement)); }
-    public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node) { var n = (ForEachStatementSyntax)base.VisitForEachStatement(node)!; return n.WithStatement(Inject(n.Statement)); }
+    public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node)
+    {
+        var n = (WhileStatementSyntax)base.VisitWhileStatement(node)!;
+        return n.WithStatement(Inject(n.Statement));
+    }
+
+    public override SyntaxNode? VisitDoStatement(DoStatementSyntax node)
+    {
+        var n = (DoStatementSyntax)base.VisitDoStatement(node)!;
+        return n.WithStatement(Inject(n.Statement));
+    }
+
+    public override SyntaxNode? VisitForStatement(ForStatementSyntax node)
+    {
+        var n = (ForStatementSyntax)base.VisitForStatement(node)!;
+        return n.WithStatement(Inject(n.Statement));
+    }
+
+    public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node)
+    {
+        var n = (ForEachStatementSyntax)base.VisitForEachStatement(node)!;
+        return n.WithStatement(Inject(n.Statement));
+    }
 }

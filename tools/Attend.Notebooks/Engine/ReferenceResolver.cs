@@ -14,7 +14,8 @@ namespace Attend.Notebooks.Engine;
 public sealed class ReferenceResolver
 {
     static readonly object Gate = new();
-    static readonly List<string> ManagedDirs = new(), NativeDirs = new();
+    static readonly List<string> ManagedDirs = new();
+    static readonly List<string> NativeDirs = new();
     static bool hooked;
     readonly Dictionary<string, string> packages = new(StringComparer.OrdinalIgnoreCase);
     readonly List<string> projects = new();
@@ -32,13 +33,17 @@ public sealed class ReferenceResolver
         foreach (var p in newPackages)
         {
             if (packages.TryGetValue(p.Name, out var v) && v != p.Version)
-                throw new InvalidOperationException($"package {p.Name} {p.Version} conflicts with version {v} already loaded in this notebook; restart the session to change versions");
+                throw new InvalidOperationException(
+                    $"package {p.Name} {p.Version} conflicts with version {v} already loaded in this notebook; "
+                    + "restart the session to change versions");
             packages[p.Name] = p.Version;
         }
         foreach (var pr in newProjects) if (!projects.Contains(pr)) projects.Add(pr);
         string key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
             string.Join(";", packages.OrderBy(k => k.Key).Select(k => $"{k.Key}={k.Value}")) + "|" + string.Join(";", projects.Order()))))[..16];
-        string dir = Path.Combine(CacheRoot, key), output = Path.Combine(dir, "out"), stamp = Path.Combine(dir, ".built");
+        string dir = Path.Combine(CacheRoot, key);
+        string output = Path.Combine(dir, "out");
+        string stamp = Path.Combine(dir, ".built");
         // Package-only hosts never change once built; project hosts rebuild (incrementally) so edits show up.
         // A lock file serialises builds of one host across processes (runner, kernel, tests).
         Directory.CreateDirectory(dir);
@@ -65,7 +70,8 @@ public sealed class ReferenceResolver
         sb.AppendLine("<Project Sdk=\"Microsoft.NET.Sdk\">");
         sb.AppendLine("  <PropertyGroup><TargetFramework>net10.0</TargetFramework><CopyLocalLockFileAssemblies>true</CopyLocalLockFileAssemblies>");
         sb.AppendLine("    <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally><EnableDefaultItems>false</EnableDefaultItems>");
-        sb.AppendLine("    <NoWarn>NU1603;NU1701;NU1901;NU1902;NU1903</NoWarn><GenerateDocumentationFile>false</GenerateDocumentationFile></PropertyGroup>");
+        sb.AppendLine("    <NoWarn>NU1603;NU1701;NU1901;NU1902;NU1903</NoWarn>"
+            + "<GenerateDocumentationFile>false</GenerateDocumentationFile></PropertyGroup>");
         sb.AppendLine("  <ItemGroup>");
         foreach (var (name, version) in packages) sb.AppendLine($"    <PackageReference Include=\"{name}\" Version=\"{version}\" />");
         foreach (var p in projects) sb.AppendLine($"    <ProjectReference Include=\"{p}\" />");
@@ -76,10 +82,12 @@ public sealed class ReferenceResolver
         if (!File.Exists(csproj) || File.ReadAllText(csproj) != sb.ToString()) File.WriteAllText(csproj, sb.ToString());
         log($"Restoring {string.Join(", ", packages.Select(p => $"{p.Key} {p.Value}").Concat(projects.Select(Path.GetFileNameWithoutExtension)))} …");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "build", csproj, "-c", "Release", "-o", output, "-nologo", "-v", "q", "-clp:ErrorsOnly;NoSummary" }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "build", csproj, "-c", "Release", "-o", output, "-nologo", "-v", "q", "-clp:ErrorsOnly;NoSummary" })
+            psi.ArgumentList.Add(a);
         psi.Environment["MSBUILDNOINPROCNODE"] = "1";
         using var proc = Process.Start(psi)!;
-        var err = proc.StandardError.ReadToEndAsync(); string stdout = proc.StandardOutput.ReadToEnd();
+        var err = proc.StandardError.ReadToEndAsync();
+        string stdout = proc.StandardOutput.ReadToEnd();
         proc.WaitForExit();
         if (proc.ExitCode != 0)
         {

@@ -24,7 +24,8 @@ public sealed class XmlDocs(string path) : DocumentationProvider
         catch (Exception e) when (e is System.Xml.XmlException or IOException) { return new(); }   // docs are a nicety: a bad file just means none
     }
 
-    protected override string? GetDocumentationForSymbol(string documentationMemberID, CultureInfo preferredCulture, CancellationToken cancellationToken = default)
+    protected override string? GetDocumentationForSymbol(string documentationMemberID, CultureInfo preferredCulture,
+        CancellationToken cancellationToken = default)
         => members.Value.TryGetValue(documentationMemberID, out var xml) ? xml : null;
 
     public override bool Equals(object? obj) => obj is XmlDocs o && o.path == path;

@@ -10,7 +10,10 @@ public static class KernelCommand
     {
         var kernel = new Command("kernel", "Jupyter kernel for C# notebooks: start it, or install, list and remove its kernelspec.");
 
-        var connectionFile = new Argument<string>("connection-file") { Description = "the connection file Jupyter writes ({connection_file} in kernel.json)" };
+        var connectionFile = new Argument<string>("connection-file")
+        {
+            Description = "the connection file Jupyter writes ({connection_file} in kernel.json)"
+        };
         var start = new Command("start", "Serve Jupyter's protocol on the ports of a connection file (Jupyter runs this).") { connectionFile };
         start.Options.Add(new Option<bool>("-f") { Description = "accepted for compatibility: the connection file may follow -f", Hidden = true });
         start.SetAction(parse =>
@@ -28,7 +31,11 @@ public static class KernelCommand
         var user = new Option<bool>("--user") { Description = "install for this user (the default)" };
         var prefix = new Option<string?>("--prefix") { Description = "install under PREFIX/share/jupyter/kernels (e.g. a virtual environment)" };
         var name = new Option<string>("--name") { Description = "kernelspec name", DefaultValueFactory = _ => KernelSpec.DefaultName };
-        var display = new Option<string>("--display-name") { Description = "name shown in Jupyter's launcher", DefaultValueFactory = _ => KernelSpec.DefaultDisplayName };
+        var display = new Option<string>("--display-name")
+        {
+            Description = "name shown in Jupyter's launcher",
+            DefaultValueFactory = _ => KernelSpec.DefaultDisplayName
+        };
         var install = new Command("install", "Write the kernelspec (kernel.json and logos) where Jupyter finds it.") { user, prefix, name, display };
         install.SetAction(parse => Guard(() =>
         {
@@ -49,7 +56,8 @@ public static class KernelCommand
         var remove = new Command("remove", "Delete an installed kernelspec.") { removeUser, removePrefix, removeName };
         remove.SetAction(parse => Guard(() =>
         {
-            if (parse.GetValue(removeUser) && parse.GetValue(removePrefix) != null) throw new ArgumentException("--user and --prefix cannot be combined");
+            if (parse.GetValue(removeUser) && parse.GetValue(removePrefix) != null)
+                throw new ArgumentException("--user and --prefix cannot be combined");
             string dir = KernelSpec.Remove(parse.GetValue(removeName)!, parse.GetValue(removePrefix));
             Console.WriteLine($"removed {dir}");
         }));

@@ -22,7 +22,8 @@ public sealed class KernelMessage
     public string Session => Header["session"]?.GetValue<string>() ?? "";
 
     /// <summary>A new message of <paramref name="msgType"/>, answering <paramref name="parent"/> when given.</summary>
-    public static KernelMessage Create(string msgType, JsonObject content, KernelMessage? parent, string session, IReadOnlyList<byte[]>? identities = null)
+    public static KernelMessage Create(string msgType, JsonObject content, KernelMessage? parent, string session,
+        IReadOnlyList<byte[]>? identities = null)
         => new()
         {
             Identities = identities ?? parent?.Identities ?? Array.Empty<byte[]>(),
@@ -41,7 +42,10 @@ public sealed class KernelMessage
 
     public List<byte[]> ToFrames(MessageSigner signer)
     {
-        byte[] header = Utf8(Header), parent = Utf8(ParentHeader), metadata = Utf8(Metadata), content = Utf8(Content);
+        byte[] header = Utf8(Header);
+        byte[] parent = Utf8(ParentHeader);
+        byte[] metadata = Utf8(Metadata);
+        byte[] content = Utf8(Content);
         var frames = new List<byte[]>(Identities);
         frames.Add(Encoding.ASCII.GetBytes(Delimiter));
         frames.Add(Encoding.ASCII.GetBytes(signer.Sign(header, parent, metadata, content)));
@@ -58,9 +62,13 @@ public sealed class KernelMessage
         for (int i = 0; i < frames.Count; i++)
             if (frames[i].AsSpan().SequenceEqual(Encoding.ASCII.GetBytes(Delimiter))) { delimiter = i; break; }
         if (delimiter < 0) throw new KernelMessageException("no <IDS|MSG> delimiter");
-        if (frames.Count < delimiter + 6) throw new KernelMessageException($"{frames.Count - delimiter - 1} frames after the delimiter, expected at least 5");
+        if (frames.Count < delimiter + 6)
+            throw new KernelMessageException($"{frames.Count - delimiter - 1} frames after the delimiter, expected at least 5");
         string signature = Encoding.ASCII.GetString(frames[delimiter + 1]);
-        byte[] header = frames[delimiter + 2], parent = frames[delimiter + 3], metadata = frames[delimiter + 4], content = frames[delimiter + 5];
+        byte[] header = frames[delimiter + 2];
+        byte[] parent = frames[delimiter + 3];
+        byte[] metadata = frames[delimiter + 4];
+        byte[] content = frames[delimiter + 5];
         if (signer.Enabled && signature.Length == 0) throw new KernelMessageException("unsigned message");
         if (!signer.Verify(signature, header, parent, metadata, content)) throw new KernelMessageException("invalid signature");
         var message = new KernelMessage
@@ -77,7 +85,10 @@ public sealed class KernelMessage
     }
 
     // Relaxed escaping: code and HTML travel as written (the default encoder turns + and < into \u escapes).
-    static readonly System.Text.Json.JsonSerializerOptions Wire = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    static readonly System.Text.Json.JsonSerializerOptions Wire = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping
+    };
 
     static byte[] Utf8(JsonObject o) => Encoding.UTF8.GetBytes(o.ToJsonString(Wire));
 

@@ -28,7 +28,8 @@ public sealed partial class KernelServer
             ["pygments_lexer"] = "csharp",
             ["codemirror_mode"] = "text/x-csharp",
         },
-        ["banner"] = $"C# {LanguageVersion.Latest.MapSpecifiedToEffectiveVersion().ToDisplayString()} on .NET {Environment.Version} (Roslyn scripting): the attention-model notebooks' kernel",
+        ["banner"] = $"C# {LanguageVersion.Latest.MapSpecifiedToEffectiveVersion().ToDisplayString()} on .NET {Environment.Version} "
+            + "(Roslyn scripting): the attention-model notebooks' kernel",
         ["help_links"] = new JsonArray(new JsonObject { ["text"] = "TorchSharp", ["url"] = "https://github.com/dotnet/TorchSharp" }),
     };
 
@@ -53,7 +54,11 @@ public sealed partial class KernelServer
         CellResult result;
         // Off the poller thread: NetMQPoller installs a SynchronizationContext that the engine's awaits would wait on.
         try { result = Task.Run(() => engine.ExecuteAsync(code, sink, cts.Token)).GetAwaiter().GetResult(); }
-        catch (Exception e) { result = new CellResult(false, null, new CellError(e.GetType().Name, e.Message, new[] { $"{e.GetType().Name}: {e.Message}" }), TimeSpan.Zero); }
+        catch (Exception e)
+        {
+            result = new CellResult(false, null, new CellError(e.GetType().Name, e.Message, new[] { $"{e.GetType().Name}: {e.Message}" }),
+                TimeSpan.Zero);
+        }
         finally { runningCell = null; stdinParent = null; }
 
         JsonObject reply;
@@ -61,8 +66,21 @@ public sealed partial class KernelServer
         if (result.Error is { } err)
         {
             var traceback = new JsonArray(err.Traceback.Select(t => (JsonNode)t).ToArray());
-            sink.Send("error", new JsonObject { ["ename"] = err.EName, ["evalue"] = err.EValue, ["traceback"] = traceback.DeepClone(), ["execution_count"] = count });
-            reply = new JsonObject { ["status"] = "error", ["ename"] = err.EName, ["evalue"] = err.EValue, ["traceback"] = traceback, ["execution_count"] = count };
+            sink.Send("error", new JsonObject
+            {
+                ["ename"] = err.EName,
+                ["evalue"] = err.EValue,
+                ["traceback"] = traceback.DeepClone(),
+                ["execution_count"] = count,
+            });
+            reply = new JsonObject
+            {
+                ["status"] = "error",
+                ["ename"] = err.EName,
+                ["evalue"] = err.EValue,
+                ["traceback"] = traceback,
+                ["execution_count"] = count,
+            };
         }
         else
         {
@@ -70,9 +88,20 @@ public sealed partial class KernelServer
             {
                 var data = Formatters.Format(result.Value);
                 output = data.TryGetValue("text/plain", out var text) ? text : null;
-                sink.Send("execute_result", new JsonObject { ["execution_count"] = count, ["data"] = IopubSink.Bundle(data), ["metadata"] = new JsonObject() });
+                sink.Send("execute_result", new JsonObject
+                {
+                    ["execution_count"] = count,
+                    ["data"] = IopubSink.Bundle(data),
+                    ["metadata"] = new JsonObject(),
+                });
             }
-            reply = new JsonObject { ["status"] = "ok", ["execution_count"] = count, ["payload"] = new JsonArray(), ["user_expressions"] = new JsonObject() };
+            reply = new JsonObject
+            {
+                ["status"] = "ok",
+                ["execution_count"] = count,
+                ["payload"] = new JsonArray(),
+                ["user_expressions"] = new JsonObject(),
+            };
         }
         sink.Flush();
         if (storeHistory) history.Add(count, code, output);
@@ -94,7 +123,8 @@ public sealed partial class KernelServer
     }
 
     void ReplyAborted(NetMQSocket shell, KernelMessage request, string channel)
-        => shell.SendMultipartBytes(KernelMessage.Create("execute_reply", new JsonObject { ["status"] = "aborted", ["execution_count"] = executionCount }, request, session).ToFrames(signer));
+        => shell.SendMultipartBytes(KernelMessage.Create(
+            "execute_reply", new JsonObject { ["status"] = "aborted", ["execution_count"] = executionCount }, request, session).ToFrames(signer));
 
     static JsonObject IsComplete(JsonObject c)
     {

@@ -20,7 +20,8 @@ public sealed partial class KernelServer : IDisposable
     readonly History history = new();
     readonly ManualResetEventSlim stopRequested = new();
     readonly List<SocketThread> channels = new();
-    SocketThread iopub = null!, stdin = null!;
+    SocketThread iopub = null!;
+    SocketThread stdin = null!;
     volatile CancellationTokenSource? runningCell;
     int executionCount;
 
@@ -118,7 +119,8 @@ public sealed partial class KernelServer : IDisposable
     /// <summary>Publishes on IOPub (any thread); the topic is the message type, as ipykernel's.</summary>
     void Publish(string msgType, JsonObject content, KernelMessage? parent)
     {
-        var message = KernelMessage.Create(msgType, content, parent, session, new[] { System.Text.Encoding.UTF8.GetBytes($"kernel.{session}.{msgType}") });
+        var message = KernelMessage.Create(msgType, content, parent, session,
+            new[] { System.Text.Encoding.UTF8.GetBytes($"kernel.{session}.{msgType}") });
         iopub.Send(message.ToFrames(signer));
     }
 

@@ -22,7 +22,8 @@ public static class KernelSpec
         return Path.Combine(xdg, "jupyter");
     }
 
-    public static string KernelsDir(string? prefix) => Path.Combine(prefix != null ? Path.Combine(Path.GetFullPath(prefix), "share", "jupyter") : UserDataDir(), "kernels");
+    public static string KernelsDir(string? prefix)
+        => Path.Combine(prefix != null ? Path.Combine(Path.GetFullPath(prefix), "share", "jupyter") : UserDataDir(), "kernels");
 
     /// <summary>Every directory Jupyter looks in for kernels, highest priority first.</summary>
     public static IEnumerable<string> SearchPath()
@@ -30,7 +31,8 @@ public static class KernelSpec
         if (Environment.GetEnvironmentVariable("JUPYTER_PATH") is { Length: > 0 } jp)
             foreach (var p in jp.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)) yield return Path.Combine(p, "kernels");
         yield return KernelsDir(null);
-        if (OperatingSystem.IsWindows()) yield return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "jupyter", "kernels");
+        if (OperatingSystem.IsWindows())
+            yield return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "jupyter", "kernels");
         else { yield return "/usr/local/share/jupyter/kernels"; yield return "/usr/share/jupyter/kernels"; }
     }
 
@@ -63,10 +65,12 @@ public static class KernelSpec
             ["interrupt_mode"] = "message",
             ["metadata"] = new JsonObject { ["debugger"] = false },
         };
-        AtomicFile.WriteAllBytes(Path.Combine(dir, "kernel.json"), System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString(new() { WriteIndented = true }) + "\n"));
+        AtomicFile.WriteAllBytes(Path.Combine(dir, "kernel.json"),
+            System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString(new() { WriteIndented = true }) + "\n"));
         foreach (var logo in new[] { "logo-32x32.png", "logo-64x64.png" })
         {
-            using var s = typeof(KernelSpec).Assembly.GetManifestResourceStream(logo) ?? throw new InvalidOperationException($"{logo} is not embedded in the engine");
+            using var s = typeof(KernelSpec).Assembly.GetManifestResourceStream(logo)
+                          ?? throw new InvalidOperationException($"{logo} is not embedded in the engine");
             using var m = new MemoryStream();
             s.CopyTo(m);
             AtomicFile.WriteAllBytes(Path.Combine(dir, logo), m.ToArray());
@@ -80,11 +84,15 @@ public static class KernelSpec
         foreach (var kernels in SearchPath().Where(Directory.Exists))
             foreach (var dir in Directory.GetDirectories(kernels).Order())
             {
-                string name = Path.GetFileName(dir), json = Path.Combine(dir, "kernel.json");
+                string name = Path.GetFileName(dir);
+                string json = Path.Combine(dir, "kernel.json");
                 if (found.ContainsKey(name) || !File.Exists(json)) continue;   // earlier directories shadow later ones, as in Jupyter
                 string display;
                 try { display = JsonNode.Parse(File.ReadAllText(json))?["display_name"]?.GetValue<string>() ?? name; }
-                catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException) { display = $"(unreadable kernel.json: {e.Message})"; }
+                catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+                {
+                    display = $"(unreadable kernel.json: {e.Message})";
+                }
                 found[name] = new InstalledKernel(name, dir, display);
             }
         return found.Values.ToList();

@@ -35,7 +35,11 @@ public sealed class SocketThread : IDisposable
                     socket.ReceiveReady += (_, e) =>
                     {
                         var frames = new List<byte[]>();
-                        while (e.Socket.TryReceiveMultipartBytes(TimeSpan.Zero, ref frames)) { onReceive(e.Socket, frames); frames = new List<byte[]>(); }
+                        while (e.Socket.TryReceiveMultipartBytes(TimeSpan.Zero, ref frames))
+                        {
+                            onReceive(e.Socket, frames);
+                            frames = new List<byte[]>();
+                        }
                     };
                 poller.Add(socket);
                 bound.Set();

@@ -17,7 +17,9 @@ public sealed class Notebook
             throw new NotebookFormatException(file, "nbformat", $"only nbformat 4 is supported (found {root["nbformat"]?.ToJsonString() ?? "none"})");
         if (root["cells"] is not JsonArray cells) throw new NotebookFormatException(file, "cells", "missing or not a list");
         if (root["metadata"] is not JsonObject) throw new NotebookFormatException(file, "metadata", "missing or not an object");
-        Cells = cells.Select((c, i) => new Cell(c as JsonObject ?? throw new NotebookFormatException(file, $"cell {i + 1}", "not an object"), file, i)).ToList();
+        Cells = cells
+            .Select((c, i) => new Cell(c as JsonObject ?? throw new NotebookFormatException(file, $"cell {i + 1}", "not an object"), file, i))
+            .ToList();
     }
 
     public static Notebook Load(string path)
@@ -57,7 +59,9 @@ public sealed class Notebook
         };
         // nbformat 4.5 requires a unique id on every cell.
         if ((Root["nbformat"]?.GetValue<int>() ?? 4) > 4 || (Root["nbformat_minor"]?.GetValue<int>() ?? 0) >= 5)
-            cell["id"] = tags.FirstOrDefault() is { } tag && Cells.All(c => c.Json["id"]?.GetValue<string>() != tag) ? tag : Guid.NewGuid().ToString("N")[..16];
+            cell["id"] = tags.FirstOrDefault() is { } tag && Cells.All(c => c.Json["id"]?.GetValue<string>() != tag)
+                ? tag
+                : Guid.NewGuid().ToString("N")[..16];
         var cells = (JsonArray)Root["cells"]!;
         cells.Insert(index + 1, cell);
         var c = new Cell(cell, File, index + 1);
@@ -70,14 +74,20 @@ public sealed class Notebook
     public static Notebook FromDib(string text, string file)
     {
         var cells = new JsonArray();
-        string? kind = null; var lines = new List<string>();
+        string? kind = null;
+        var lines = new List<string>();
         void Flush()
         {
             if (kind == null) return;
             string src = string.Join("\n", lines).Trim('\n');
             if (kind != "meta" && src.Length > 0)
             {
-                var cell = new JsonObject { ["cell_type"] = kind == "markdown" ? "markdown" : "code", ["metadata"] = new JsonObject(), ["source"] = Cell.SplitLines(src) };
+                var cell = new JsonObject
+                {
+                    ["cell_type"] = kind == "markdown" ? "markdown" : "code",
+                    ["metadata"] = new JsonObject(),
+                    ["source"] = Cell.SplitLines(src),
+                };
                 if (kind != "markdown")
                 {
                     cell["execution_count"] = null; cell["outputs"] = new JsonArray();
@@ -89,7 +99,8 @@ public sealed class Notebook
         }
         foreach (var line in text.Replace("\r\n", "\n").Split('\n'))
         {
-            if (line.StartsWith("#!") && line.Length > 2 && !line.Contains(' ') && line[2..] is "csharp" or "markdown" or "meta" or "fsharp" or "pwsh" or "html" or "javascript")
+            if (line.StartsWith("#!") && line.Length > 2 && !line.Contains(' ')
+                && line[2..] is "csharp" or "markdown" or "meta" or "fsharp" or "pwsh" or "html" or "javascript")
             {
                 Flush(); kind = line[2..] == "csharp" ? "csharp" : line[2..]; continue;
             }
@@ -100,7 +111,15 @@ public sealed class Notebook
         var root = new JsonObject
         {
             ["cells"] = cells,
-            ["metadata"] = new JsonObject { ["kernelspec"] = new JsonObject { ["display_name"] = Kernel.KernelSpec.DefaultDisplayName, ["language"] = "C#", ["name"] = Kernel.KernelSpec.DefaultName } },
+            ["metadata"] = new JsonObject
+            {
+                ["kernelspec"] = new JsonObject
+                {
+                    ["display_name"] = Kernel.KernelSpec.DefaultDisplayName,
+                    ["language"] = "C#",
+                    ["name"] = Kernel.KernelSpec.DefaultName,
+                },
+            },
             ["nbformat"] = 4, ["nbformat_minor"] = 5,
         };
         return new Notebook(root, file);
@@ -117,7 +136,8 @@ public sealed class Cell
     {
         Json = json; this.file = file; Index = index;
         if (json["cell_type"]?.GetValue<string>() is not ("code" or "markdown" or "raw"))
-            throw new NotebookFormatException(file, $"cell {index + 1}", $"cell_type must be code, markdown or raw (found {json["cell_type"]?.ToJsonString() ?? "none"})");
+            throw new NotebookFormatException(file, $"cell {index + 1}",
+                $"cell_type must be code, markdown or raw (found {json["cell_type"]?.ToJsonString() ?? "none"})");
         if (json["source"] is not (JsonArray or JsonValue))
             throw new NotebookFormatException(file, $"cell {index + 1}", "source must be a string or a list of strings");
     }
@@ -129,7 +149,8 @@ public sealed class Cell
     {
         get => Json["source"] switch
         {
-            JsonArray a => string.Concat(a.Select((l, i) => l?.GetValue<string>() ?? throw new NotebookFormatException(file, $"cell {Index + 1}, source line {i + 1}", "not a string"))),
+            JsonArray a => string.Concat(a.Select((l, i) =>
+                l?.GetValue<string>() ?? throw new NotebookFormatException(file, $"cell {Index + 1}, source line {i + 1}", "not a string"))),
             JsonValue v => v.GetValue<string>(),
             _ => "",
         };
@@ -138,7 +159,8 @@ public sealed class Cell
 
     /// <summary>The cell's language: .NET Interactive / Polyglot metadata, else the notebook default.</summary>
     public string Language(string notebookDefault)
-        => (Json["metadata"]?["dotnet_interactive"]?["language"] ?? Json["metadata"]?["polyglot_notebook"]?["kernelName"])?.GetValue<string>() ?? notebookDefault;
+        => (Json["metadata"]?["dotnet_interactive"]?["language"] ?? Json["metadata"]?["polyglot_notebook"]?["kernelName"])?.GetValue<string>()
+           ?? notebookDefault;
 
     public IReadOnlyList<string> Tags
         => Json["metadata"]?["tags"] is JsonArray a ? a.Select(t => t?.GetValue<string>() ?? "").ToList() : Array.Empty<string>();

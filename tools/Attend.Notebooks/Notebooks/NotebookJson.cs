@@ -16,7 +16,8 @@ public static class NotebookJson
         try { node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false }); }
         catch (JsonException e)
         {
-            throw new NotebookFormatException(file, $"line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}", $"invalid JSON ({e.Message.Split(" Path:")[0]})");
+            throw new NotebookFormatException(file, $"line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}",
+                $"invalid JSON ({e.Message.Split(" Path:")[0]})");
         }
         return node as JsonObject ?? throw new NotebookFormatException(file, "top level", "a notebook must be a JSON object");
     }

@@ -26,7 +26,8 @@ public static class NotebookRunner
         var nb = Notebook.Load(full);
         var parameters = Parameterize(nb, o);
 
-        string figures = Path.GetFullPath(o.FiguresDir ?? (o.InPlace ? Path.Combine(Path.GetDirectoryName(full)!, "..", "figures") : Path.Combine(o.OutDir, "figures")));
+        string figures = Path.GetFullPath(o.FiguresDir
+            ?? (o.InPlace ? Path.Combine(Path.GetDirectoryName(full)!, "..", "figures") : Path.Combine(o.OutDir, "figures")));
         Directory.CreateDirectory(figures);
         var figuresBefore = Snapshot(figures);
         Environment.SetEnvironmentVariable("ATTEND_FIGURES", figures);
@@ -35,7 +36,10 @@ public static class NotebookRunner
         Environment.CurrentDirectory = Path.GetDirectoryName(full)!;
         var session = new ExecutionSession(full, m => progress("  " + m));
         string language = nb.DefaultLanguage;
-        int count = 0, cellsRun = 0; int? failed = null; CellError? firstError = null;
+        int count = 0;
+        int cellsRun = 0;
+        int? failed = null;
+        CellError? firstError = null;
         try
         {
             var codeCells = nb.Cells.Where(c => c.IsCode).ToList();
@@ -44,7 +48,8 @@ public static class NotebookRunner
                 int position = nb.Cells.IndexOf(cell) + 1;
                 if (cell.Language(language) is not ("csharp" or "C#" or "c#"))
                 {
-                    var err = new CellError("UnsupportedLanguage", $"cell {position} is {cell.Language(language)}; this engine runs C# only", Array.Empty<string>());
+                    var err = new CellError("UnsupportedLanguage", $"cell {position} is {cell.Language(language)}; this engine runs C# only",
+                        Array.Empty<string>());
                     Record(cell, new OutputCollector(), err, null);
                     (failed, firstError) = (failed ?? position, firstError ?? err);
                     if (!o.ContinueOnError) break;
@@ -56,7 +61,8 @@ public static class NotebookRunner
                 int executionCount = ++count; cellsRun++;
                 var error = result.Error;
                 if (error != null && cts.IsCancellationRequested && o.CellTimeout is { } limit)
-                    error = new CellError("CellTimeoutError", $"cell {position} exceeded the {limit.TotalSeconds:F0} s cell time-out", error.Traceback);
+                    error = new CellError("CellTimeoutError", $"cell {position} exceeded the {limit.TotalSeconds:F0} s cell time-out",
+                        error.Traceback);
                 if (result.HasValue) outputs.Result(Formatters.Format(result.Value), executionCount);
                 Record(cell, outputs, error, executionCount);
                 progress($"  cell {position}/{nb.Cells.Count} {(error == null ? "ok" : "FAILED")} ({result.Elapsed.TotalSeconds:F1} s)");
@@ -70,9 +76,15 @@ public static class NotebookRunner
         finally { Environment.CurrentDirectory = savedCwd; }
 
         // A failed in-place run must not replace the committed notebook: it goes to the output folder.
-        string target = o.InPlace && failed == null ? full : Path.Combine(Path.GetFullPath(o.OutDir), Path.GetFileNameWithoutExtension(full) + ".ipynb");
+        string target = o.InPlace && failed == null
+            ? full
+            : Path.Combine(Path.GetFullPath(o.OutDir), Path.GetFileNameWithoutExtension(full) + ".ipynb");
         nb.Save(target);
-        var newFigures = Snapshot(figures).Where(kv => !figuresBefore.TryGetValue(kv.Key, out var t) || t != kv.Value).Select(kv => kv.Key).Order().ToList();
+        var newFigures = Snapshot(figures)
+            .Where(kv => !figuresBefore.TryGetValue(kv.Key, out var t) || t != kv.Value)
+            .Select(kv => kv.Key)
+            .Order()
+            .ToList();
         return new NotebookRun(full, target, failed == null, sw.Elapsed, cellsRun, failed, firstError, newFigures, parameters);
     }
 

@@ -20,7 +20,8 @@ public sealed class OutputCollector : IOutputSink
     {
         lock (gate)
         {
-            if (outputs.LastOrDefault() is { } last && last["output_type"]?.GetValue<string>() == "stream" && last["name"]?.GetValue<string>() == name)
+            if (outputs.LastOrDefault() is { } last
+                && last["output_type"]?.GetValue<string>() == "stream" && last["name"]?.GetValue<string>() == name)
                 last["text"] = Cell.SplitLines(JoinLines(last["text"]) + text);
             else outputs.Add(new JsonObject { ["name"] = name, ["output_type"] = "stream", ["text"] = Cell.SplitLines(text) });
         }
@@ -46,7 +47,11 @@ public sealed class OutputCollector : IOutputSink
 
     public void Result(MimeBundle data, int executionCount)
     {
-        lock (gate) outputs.Add(new JsonObject { ["data"] = Bundle(data), ["execution_count"] = executionCount, ["metadata"] = new JsonObject(), ["output_type"] = "execute_result" });
+        lock (gate) outputs.Add(new JsonObject
+        {
+            ["data"] = Bundle(data), ["execution_count"] = executionCount,
+            ["metadata"] = new JsonObject(), ["output_type"] = "execute_result",
+        });
     }
 
     public void Error(CellError e)
@@ -68,5 +73,6 @@ public sealed class OutputCollector : IOutputSink
         return o;
     }
 
-    static string JoinLines(JsonNode? node) => node is JsonArray a ? string.Concat(a.Select(x => x!.GetValue<string>())) : node?.GetValue<string>() ?? "";
+    static string JoinLines(JsonNode? node)
+        => node is JsonArray a ? string.Concat(a.Select(x => x!.GetValue<string>())) : node?.GetValue<string>() ?? "";
 }

@@ -8,7 +8,8 @@ namespace Attend.Notebooks.Runner;
 
 public static partial class Parameters
 {
-    public const string Tag = "parameters", InjectedTag = "injected-parameters";
+    public const string Tag = "parameters";
+    public const string InjectedTag = "injected-parameters";
 
     public static KeyValuePair<string, string> ParseAssignment(string text)
     {
@@ -24,7 +25,8 @@ public static partial class Parameters
     {
         if (value is "true" or "false") return value;
         if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)) return value;
-        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) return value.Contains('.') || value.Contains('e') || value.Contains('E') ? value : value + ".0";
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            return value.Contains('.') || value.Contains('e') || value.Contains('E') ? value : value + ".0";
         return "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
     }
 
@@ -33,13 +35,19 @@ public static partial class Parameters
     {
         if (values.Count == 0) return -1;
         var cell = nb.Cells.FirstOrDefault(c => c.IsCode && c.Tags.Contains(Tag))
-                   ?? throw new NotebookFormatException(nb.File, "parameters", "no code cell is tagged 'parameters', so -p overrides cannot be applied");
+                   ?? throw new NotebookFormatException(nb.File, "parameters",
+                       "no code cell is tagged 'parameters', so -p overrides cannot be applied");
         string src = cell.Source;
         foreach (var name in values.Keys)
             if (!Regex.IsMatch(src, $@"\b{Regex.Escape(name)}\s*=(?!=)"))
-                throw new NotebookFormatException(nb.File, $"cell {cell.Index + 1} (parameters)", $"parameter '{name}' is not assigned there; known: {string.Join(", ", DeclaredNames(src))}");
+                throw new NotebookFormatException(nb.File, $"cell {cell.Index + 1} (parameters)",
+                    $"parameter '{name}' is not assigned there; known: {string.Join(", ", DeclaredNames(src))}");
         string code = "// Injected parameters\n" + string.Join("\n", values.Select(kv => $"{kv.Key} = {ToLiteral(kv.Value)};"));
-        nb.Cells.Where(c => c.Tags.Contains(InjectedTag)).ToList().ForEach(c => { ((System.Text.Json.Nodes.JsonArray)nb.Root["cells"]!).Remove(c.Json); nb.Cells.Remove(c); });
+        nb.Cells.Where(c => c.Tags.Contains(InjectedTag)).ToList().ForEach(c =>
+        {
+            ((System.Text.Json.Nodes.JsonArray)nb.Root["cells"]!).Remove(c.Json);
+            nb.Cells.Remove(c);
+        });
         int at = nb.Cells.IndexOf(cell);
         nb.InsertCodeCellAfter(at, code, InjectedTag);
         return at + 1;

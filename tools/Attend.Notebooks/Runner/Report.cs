@@ -17,7 +17,8 @@ public static class Report
         var sb = new StringBuilder();
         sb.AppendLine("# Notebook run report").AppendLine();
         var kept = earlierReport is null ? new List<(string Name, string Row)>() : KeptRows(earlierReport, runs);
-        sb.AppendLine($"Mode: {mode}. {runs.Count(r => r.Success)} of {runs.Count} notebooks succeeded; total {runs.Sum(r => r.Elapsed.TotalSeconds):F0} s.");
+        sb.AppendLine($"Mode: {mode}. {runs.Count(r => r.Success)} of {runs.Count} notebooks succeeded; "
+            + $"total {runs.Sum(r => r.Elapsed.TotalSeconds):F0} s.");
         if (kept.Count > 0)
             sb.AppendLine($"Rows marked \"{EarlierMark.Trim()}\" are kept from the previous report: those notebooks were not run this time.");
         sb.AppendLine().AppendLine(Header);

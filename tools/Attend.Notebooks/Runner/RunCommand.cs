@@ -9,15 +9,39 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var notebooks = new Argument<string[]>("notebooks") { Description = "Notebook files (.ipynb, .dib) or folders of .ipynb files, run in name order", Arity = ArgumentArity.OneOrMore };
-        var outDir = new Option<string>("--out") { Description = "Folder for executed notebooks, figures and report (default: out)", DefaultValueFactory = _ => "out" };
-        var inPlace = new Option<bool>("--in-place") { Description = "Write outputs back into the notebooks and figures into ../figures (full mode: the published results)" };
-        var param = new Option<string[]>("--parameter", "-p") { Description = "Override a parameter: -p epochs=2 (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var quick = new Option<bool>("--quick") { Description = "Apply each notebook's quick parameters (metadata attend.quick_parameters), as CI does" };
+        var notebooks = new Argument<string[]>("notebooks")
+        {
+            Description = "Notebook files (.ipynb, .dib) or folders of .ipynb files, run in name order",
+            Arity = ArgumentArity.OneOrMore
+        };
+        var outDir = new Option<string>("--out")
+        {
+            Description = "Folder for executed notebooks, figures and report (default: out)",
+            DefaultValueFactory = _ => "out"
+        };
+        var inPlace = new Option<bool>("--in-place")
+        {
+            Description = "Write outputs back into the notebooks and figures into ../figures (full mode: the published results)"
+        };
+        var param = new Option<string[]>("--parameter", "-p")
+        {
+            Description = "Override a parameter: -p epochs=2 (repeatable)",
+            AllowMultipleArgumentsPerToken = false
+        };
+        var quick = new Option<bool>("--quick")
+        {
+            Description = "Apply each notebook's quick parameters (metadata attend.quick_parameters), as CI does"
+        };
         var timeout = new Option<double?>("--cell-timeout") { Description = "Seconds a cell may run before it is interrupted" };
         var cont = new Option<bool>("--continue-on-error") { Description = "Keep running later cells after a failing cell" };
-        var report = new Option<string?>("--report") { Description = "Report path (default: <out>/report.md, or notebooks/report.md with --in-place)" };
-        var prepare = new Option<bool>("--prepare-only") { Description = "Only write the parameterised notebooks to --out, without running them (e.g. for nbconvert with the kernel)" };
+        var report = new Option<string?>("--report")
+        {
+            Description = "Report path (default: <out>/report.md, or notebooks/report.md with --in-place)"
+        };
+        var prepare = new Option<bool>("--prepare-only")
+        {
+            Description = "Only write the parameterised notebooks to --out, without running them (e.g. for nbconvert with the kernel)"
+        };
         var cmd = new Command("run", "Execute notebooks headless and write executed copies, figures and a report.")
             { notebooks, outDir, inPlace, param, quick, timeout, cont, report, prepare };
         cmd.SetAction(async (parse, ct) =>
@@ -27,21 +51,26 @@ public static class RunCommand
             try
             {
                 files = Expand(parse.GetValue(notebooks)!);
-                overrides = (parse.GetValue(param) ?? Array.Empty<string>()).Select(Parameters.ParseAssignment).ToDictionary(kv => kv.Key, kv => kv.Value);
+                overrides = (parse.GetValue(param) ?? Array.Empty<string>())
+                    .Select(Parameters.ParseAssignment)
+                    .ToDictionary(kv => kv.Key, kv => kv.Value);
             }
             catch (Exception e) when (e is ArgumentException or FileNotFoundException)
             {
                 AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
                 return 2;
             }
-            bool inplace = parse.GetValue(inPlace), isQuick = parse.GetValue(quick);
+            bool inplace = parse.GetValue(inPlace);
+            bool isQuick = parse.GetValue(quick);
             if (inplace && isQuick)
             {
-                AnsiConsole.MarkupLine("[red]error:[/] --quick runs cannot be written --in-place (they would replace the published full-mode outputs)");
+                AnsiConsole.MarkupLine(
+                    "[red]error:[/] --quick runs cannot be written --in-place (they would replace the published full-mode outputs)");
                 return 2;
             }
             double? seconds = parse.GetValue(timeout);
-            var options = new RunOptions(parse.GetValue(outDir)!, inplace, overrides, isQuick, seconds is > 0 ? TimeSpan.FromSeconds(seconds.Value) : null, parse.GetValue(cont));
+            var options = new RunOptions(parse.GetValue(outDir)!, inplace, overrides, isQuick,
+                seconds is > 0 ? TimeSpan.FromSeconds(seconds.Value) : null, parse.GetValue(cont));
             if (parse.GetValue(prepare))
             {
                 if (inplace) { AnsiConsole.MarkupLine("[red]error:[/] --prepare-only writes to --out, not --in-place"); return 2; }
@@ -61,13 +90,20 @@ public static class RunCommand
                 catch (Exception e) when (e is NotebookFormatException or FileNotFoundException or IOException)
                 {
                     AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-                    runs.Add(new NotebookRun(Path.GetFullPath(f), null, false, TimeSpan.Zero, 0, null, new Engine.CellError("NotebookError", e.Message, new[] { e.Message }), Array.Empty<string>(), overrides));
+                    runs.Add(new NotebookRun(Path.GetFullPath(f), null, false, TimeSpan.Zero, 0, null,
+                        new Engine.CellError("NotebookError", e.Message, new[] { e.Message }), Array.Empty<string>(), overrides));
                 }
                 var r = runs[^1];
-                if (r.Success) AnsiConsole.MarkupLineInterpolated($"  [green]ok[/] in {r.Elapsed.TotalSeconds:F1} s → {r.Written}");
-                else if (r.FailedCell != null) AnsiConsole.MarkupLineInterpolated($"  [red]FAILED[/]: {Path.GetFileName(f)}, cell {r.FailedCell}: {r.Error!.EName}: {r.Error.EValue}");
+                if (r.Success)
+                    AnsiConsole.MarkupLineInterpolated($"  [green]ok[/] in {r.Elapsed.TotalSeconds:F1} s → {r.Written}");
+                else if (r.FailedCell != null)
+                    AnsiConsole.MarkupLineInterpolated(
+                        $"  [red]FAILED[/]: {Path.GetFileName(f)}, cell {r.FailedCell}: {r.Error!.EName}: {r.Error.EValue}");
             }
-            string reportPath = parse.GetValue(report) ?? (inplace ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(files[0]))!, "report.md") : Path.Combine(options.OutDir, "report.md"));
+            string reportPath = parse.GetValue(report)
+                ?? (inplace
+                    ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(files[0]))!, "report.md")
+                    : Path.Combine(options.OutDir, "report.md"));
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(reportPath))!);
             // In place, rows of notebooks not run this time stay in the report (marked as earlier).
             string? earlier = inplace && File.Exists(reportPath) ? File.ReadAllText(reportPath) : null;
