@@ -40,14 +40,16 @@ public class NotebookConventionsTests
 
         var code = cells.Where(c => c["cell_type"]!.GetValue<string>() == "code").ToList();
         bool Tagged(JsonNode c) => c["metadata"]?["tags"]?.AsArray().Any(t => t!.GetValue<string>() == "parameters") == true;
-        Assert.True(code.Count > 1 && Tagged(code[0]) && code.Count(Tagged) == 1, $"{file}: the first code cell, and only it, is tagged 'parameters'");
+        Assert.True(code.Count > 1 && Tagged(code[0]) && code.Count(Tagged) == 1,
+                    $"{file}: the first code cell, and only it, is tagged 'parameters'");
         string parameters = Source(code[0]);
         Assert.Matches(@"(?m)^var seed = ", parameters);
 
         var quick = nb["metadata"]?["attend"]?["quick_parameters"] as JsonObject;
         Assert.True(quick is not null, $"{file}: metadata.attend.quick_parameters holds the quick-mode values (an empty object if none)");
         foreach (var (name, _) in quick!)
-            Assert.True(Regex.IsMatch(parameters, $@"(?m)^var {Regex.Escape(name)} = "), $"{file}: quick parameter '{name}' is not a variable of the parameters cell");
+            Assert.True(Regex.IsMatch(parameters, $@"(?m)^var {Regex.Escape(name)} = "),
+                        $"{file}: quick parameter '{name}' is not a variable of the parameters cell");
 
         string setup = Source(code[1]);
         Assert.True(setup.Contains("#r \"../lib/Attend\"") && setup.Contains("TorchSetup.Init("),

@@ -145,7 +145,7 @@ public class RunnerTests
         string third = Report.Markdown(new[] { Run("07-b.ipynb", true, 5) }, report, "full", second);
         Assert.DoesNotContain("(earlier run) (earlier run)", third);
         // Without an earlier report only this run's rows appear.
-        Assert.Single(Report.Markdown(new[] { Run("07-b.ipynb", true, 5) }, report, "full").Split('\n').Where(l => l.StartsWith("| [")));
+        Assert.Single(Report.Markdown(new[] { Run("07-b.ipynb", true, 5) }, report, "full").Split('\n'), l => l.StartsWith("| ["));
     }
 
     internal static string FindRepo()
