@@ -27,6 +27,13 @@ def rss_mb(pid):
     raise RuntimeError("no VmRSS")
 
 
+def wait_for_stream(kc, msg_id, text):
+    while True:
+        m = kc.get_iopub_msg(timeout=TIMEOUT)
+        if m["msg_type"] == "stream" and m["parent_header"].get("msg_id") == msg_id and text in m["content"]["text"]:
+            return
+
+
 class KernelBehaviour(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -63,15 +70,12 @@ class KernelBehaviour(unittest.TestCase):
         time.sleep(0.2)
         self.assertFalse(os.path.exists(marker), "a forged execute_request was executed")
 
-    def interrupt_while_true(self, interrupt):
-        msg_id = self.kc.execute("while (true) { }")
-        # Interrupt once the kernel has taken the request (an interrupt while idle is ignored,
-        # as ipykernel's): its execute_input says so, then give the loop a moment to start.
-        while True:
-            m = self.kc.get_iopub_msg(timeout=TIMEOUT)
-            if m["msg_type"] == "execute_input" and m["parent_header"].get("msg_id") == msg_id:
-                break
-        time.sleep(0.5)
+    def interrupt_while_true(self, interrupt, code="while (true) { }"):
+        msg_id = self.kc.execute('Console.WriteLine("started");\n' + code)
+        # Interrupt once the cell runs (an interrupt while idle is ignored, as ipykernel's, and
+        # one during compilation proves nothing about running code): it prints "started".
+        wait_for_stream(self.kc, msg_id, "started")
+        time.sleep(0.3)
         started = time.monotonic()
         interrupt()
         reply = self.kc.get_shell_msg(timeout=TIMEOUT)
@@ -86,6 +90,12 @@ class KernelBehaviour(unittest.TestCase):
 
     def test_sigint_stops_a_running_cell_within_a_second(self):
         self.interrupt_while_true(lambda: os.kill(self.pid, signal.SIGINT))
+
+    def test_interrupt_request_stops_a_sleep_within_a_second(self):
+        self.interrupt_while_true(self.km.interrupt_kernel, "Thread.Sleep(15000);")
+
+    def test_sigint_stops_a_task_wait_within_a_second(self):
+        self.interrupt_while_true(lambda: os.kill(self.pid, signal.SIGINT), "Task.Delay(15000).Wait();")
 
     def test_state_carries_between_cells(self):
         self.run_cell("var carried = 21;")
@@ -141,6 +151,29 @@ class KernelBehaviour(unittest.TestCase):
 
 
 class KernelLifecycle(unittest.TestCase):
+    def test_a_call_that_ignores_the_interrupt_is_reported(self):
+        km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=120)
+        try:
+            # One long native call (OpenSSL's PBKDF2, two billion rounds) cannot be stopped: the kernel says so.
+            kc.execute_interactive("1 + 1", timeout=TIMEOUT, output_hook=lambda m: None)
+            msg_id = kc.execute('Console.WriteLine("started");\n'
+                                "System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(new byte[8], new byte[8], int.MaxValue, "
+                                "System.Security.Cryptography.HashAlgorithmName.SHA256, 32)")
+            wait_for_stream(kc, msg_id, "started")
+            time.sleep(0.3)
+            started = time.monotonic()
+            km.interrupt_kernel()
+            said = None
+            while said is None and time.monotonic() - started < 10:
+                m = kc.get_iopub_msg(timeout=TIMEOUT)
+                if m["msg_type"] == "stream" and m["content"]["name"] == "stderr" and "cannot be interrupted" in m["content"]["text"]:
+                    said = time.monotonic() - started
+            self.assertIsNotNone(said, "no message about the uninterruptible call")
+            self.assertLess(said, 5.0)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
     def test_shutdown_request_ends_the_process(self):
         km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=120)
         process = km.provisioner.process

@@ -15,7 +15,8 @@ public static class EpochLoop
     /// <paramref name="beginEpoch"/> runs after the model is put in training mode (learning-rate
     /// schedules, frozen parts); <paramref name="step"/> trains on one batch and records what it
     /// measured; <paramref name="endEpoch"/> evaluates, checkpoints and builds the epoch's record.
-    /// Throws <see cref="OperationCanceledException"/> between batches once <c>o.Cancellation</c> is set.</summary>
+    /// Throws <see cref="OperationCanceledException"/> between batches once <c>o.Cancellation</c> or the
+    /// running notebook cell (<see cref="CellCancellation"/>) is cancelled.</summary>
     public static List<TEpoch> Run<TEpoch>(nn.Module model, long count, LoopOptions o, Action<Batch> step,
                                            Func<EpochTotals, TEpoch> endEpoch, Action<TEpoch>? progress = null,
                                            Action<int>? beginEpoch = null)
@@ -39,7 +40,7 @@ public static class EpochLoop
             using (var order = randperm(count, generator: shuffle))
                 for (long start = 0, number = 1; start < count; start += o.BatchSize, number++)
                 {
-                    o.Cancellation.ThrowIfCancellationRequested();
+                    CellCancellation.ThrowIfCancelled(o.Cancellation);
                     using (NewDisposeScope())
                     {
                         var batch = new Batch(totals, order.narrow(0, start, Math.Min(o.BatchSize, count - start)), noise, device, epoch, number);

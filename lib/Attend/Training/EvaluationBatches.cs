@@ -1,6 +1,6 @@
 // Maps "run this model over a data set without training it" to batches in eval mode, without
 // gradients, each in its own dispose scope, the model's mode restored afterwards: the frame every
-// evaluator in the library shares.
+// evaluator in the library shares. An interrupted notebook cell stops it between batches.
 using static TorchSharp.torch;
 
 namespace Attend.Training;
@@ -15,6 +15,7 @@ public static class EvaluationBatches
         using var noGrad = no_grad();
         for (long start = 0; start < count; start += batchSize)
         {
+            CellCancellation.ThrowIfCancelled(CancellationToken.None);
             using var scope = NewDisposeScope();
             batch(start, Math.Min(batchSize, count - start));
         }

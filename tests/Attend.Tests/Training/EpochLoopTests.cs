@@ -165,3 +165,27 @@ public class EpochLoopTests
         Assert.Equal(new[] { (0L, 2L), (2L, 2L), (4L, 1L) }, seen);
     }
 }
+
+public class CellCancellationTests
+{
+    [Fact]
+    public void A_cancelled_notebook_cell_stops_the_loop_and_evaluation_and_outside_cells_nothing_does()
+    {
+        using var model = nn.Linear(1, 1);
+        using var cell = new CancellationTokenSource();
+        int steps = 0;
+        try
+        {
+            AppContext.SetData(CellCancellation.AppContextKey, cell.Token);
+            Assert.Throws<OperationCanceledException>(() => EpochLoop.Run(model, 10, new LoopOptions(1, 1, 0), _ =>
+            {
+                if (++steps == 3) cell.Cancel();
+            }, t => t.Epoch));
+            Assert.Equal(3, steps);
+            Assert.Throws<OperationCanceledException>(() => EvaluationBatches.Run(model, 10, 2, (_, _) => { }));
+        }
+        finally { AppContext.SetData(CellCancellation.AppContextKey, null); }
+        Assert.Equal(CancellationToken.None, CellCancellation.Current);
+        Assert.Single(EpochLoop.Run(model, 3, new LoopOptions(1, 1, 0), _ => { }, t => t.Epoch));
+    }
+}

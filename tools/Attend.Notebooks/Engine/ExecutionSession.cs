@@ -140,9 +140,9 @@ public sealed class ExecutionSession
         Interrupt.Set(ct);
         try
         {
-            var run = Task.Run(async () => state == null
-                ? await CSharpScript.RunAsync(code, cellOptions, globals, typeof(NotebookGlobals), ct)
-                : await state.ContinueWithAsync(code, cellOptions, ct), CancellationToken.None);
+            var run = CellThread.Run(() => state == null
+                ? CSharpScript.RunAsync(code, cellOptions, globals, typeof(NotebookGlobals), ct)
+                : state.ContinueWithAsync(code, cellOptions, ct), ct);
             if (hardTimeout is { } limit && await Task.WhenAny(run, Task.Delay(limit, CancellationToken.None)) != run)
             {
                 Broken = true;
@@ -166,7 +166,7 @@ public sealed class ExecutionSession
                 .ToList();
             return new CellResult(false, null, new CellError("CompilationError", lines.FirstOrDefault() ?? e.Message, lines), sw.Elapsed);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception e) when (ct.IsCancellationRequested && IsInterruption(e))
         {
             return Fail("OperationCanceledException", $"cell {number} was interrupted", sw);
         }
@@ -177,6 +177,16 @@ public sealed class ExecutionSession
         }
         finally { Interrupt.Set(CancellationToken.None); }
     }
+
+    /// <summary>What an interrupt throws: a cancellation (loop checks, library checks of the token)
+    /// or an interrupted wait, possibly wrapped by reflection or a task.</summary>
+    static bool IsInterruption(Exception e) => e switch
+    {
+        OperationCanceledException or ThreadInterruptedException => true,
+        TargetInvocationException { InnerException: { } inner } => IsInterruption(inner),
+        AggregateException { InnerExceptions.Count: 1 } a => IsInterruption(a.InnerExceptions[0]),
+        _ => false,
+    };
 
     static CellResult Fail(string ename, string message, Stopwatch sw)
         => new(false, null, new CellError(ename, message, new[] { $"{ename}: {message}" }), sw.Elapsed);

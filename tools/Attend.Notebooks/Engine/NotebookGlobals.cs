@@ -13,11 +13,24 @@ public class NotebookGlobals
 }
 
 /// <summary>Cooperative interruption: the engine inserts Interrupt.Check() at the top of every
-/// loop body in a cell, so even `while (true) {}` stops when the cell is cancelled.</summary>
+/// loop body in a cell, so even `while (true) {}` stops when the cell is cancelled. The running
+/// cell's token is also published as AppContext data under <see cref="AppContextKey"/>, so
+/// libraries stop long calls (the Attend library's training loop checks it once per batch)
+/// without referencing the engine.</summary>
 public static class Interrupt
 {
+    /// <summary>The AppContext data name of the running cell's CancellationToken (boxed); none
+    /// when no cell runs. Read it with <c>AppContext.GetData(key) is CancellationToken t</c>.</summary>
+    public const string AppContextKey = "Attend.Notebooks.CellCancellation";
+
     static CancellationToken token;
     public static CancellationToken Token => token;
-    internal static void Set(CancellationToken t) => token = t;
+
+    internal static void Set(CancellationToken t)
+    {
+        token = t;
+        AppContext.SetData(AppContextKey, t.CanBeCanceled ? t : null);
+    }
+
     public static void Check() => token.ThrowIfCancellationRequested();
 }

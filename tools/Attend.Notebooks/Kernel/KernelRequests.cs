@@ -50,6 +50,7 @@ public sealed partial class KernelServer
         using var cts = new CancellationTokenSource();
         runningCell = cts;
         using var sink = new IopubSink((type, content) => Publish(type, content, request));
+        runningSink = sink;
         if (!silent) sink.Send("execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count });
         CellResult result;
         // Off the poller thread: NetMQPoller installs a SynchronizationContext that the engine's awaits would wait on.
@@ -59,7 +60,12 @@ public sealed partial class KernelServer
             result = new CellResult(false, null, new CellError(e.GetType().Name, e.Message, new[] { $"{e.GetType().Name}: {e.Message}" }),
                 TimeSpan.Zero);
         }
-        finally { runningCell = null; stdinParent = null; }
+        finally
+        {
+            runningCell = null;
+            runningSink = null;
+            stdinParent = null;
+        }
 
         JsonObject reply;
         string? output = null;

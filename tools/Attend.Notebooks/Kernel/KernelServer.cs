@@ -23,6 +23,7 @@ public sealed partial class KernelServer : IDisposable
     SocketThread iopub = null!;
     SocketThread stdin = null!;
     volatile CancellationTokenSource? runningCell;
+    volatile IopubSink? runningSink;
     int executionCount;
 
     public KernelServer(ConnectionFile connection, TextWriter log)
@@ -114,7 +115,19 @@ public sealed partial class KernelServer : IDisposable
         if (cell == null) { log.WriteLine($"{why} while idle: nothing to interrupt"); return; }
         log.WriteLine($"interrupting the running cell ({why})");
         try { cell.Cancel(); } catch (ObjectDisposedException) { }
+        var sink = runningSink;
+        _ = Task.Delay(UncooperativeGrace).ContinueWith(_ =>
+        {
+            if (runningCell != cell) return;
+            log.WriteLine($"the cell is still running {UncooperativeGrace.TotalSeconds:F0} s after the interrupt");
+            sink?.Stream("stderr", $"Interrupted, but the cell is still running after {UncooperativeGrace.TotalSeconds:F0} s: it is inside " +
+                                   "a call that cannot be interrupted (native code, or a wait on another thread). It stops at its next " +
+                                   "check; Kernel › Restart stops it now (and loses the session's variables).\n");
+        }, TaskScheduler.Default);
     }
+
+    /// <summary>How long an interrupted cell may take to stop before the kernel says it cannot.</summary>
+    static readonly TimeSpan UncooperativeGrace = TimeSpan.FromSeconds(2);
 
     /// <summary>Publishes on IOPub (any thread); the topic is the message type, as ipykernel's.</summary>
     void Publish(string msgType, JsonObject content, KernelMessage? parent)
