@@ -11,22 +11,21 @@ public sealed class Figure(byte[] png, int width, int height)
     /// <summary>The notebook engine shows objects with ToPng() as image/png.</summary>
     public byte[] ToPng() => Png;
 
-    /// <summary>Saves as <paramref name="fileName"/> in the figures folder; returns the full path.</summary>
+    /// <summary>Saves as <paramref name="fileName"/> in the figures folder; returns the path to print
+    /// (relative to the repository when the folder is inside it).</summary>
     public string Save(string fileName)
     {
         if (fileName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || !fileName.EndsWith(".png"))
             throw new ArgumentException($"figure name '{fileName}' must be a plain file name ending in .png");
         string path = Path.Combine(FiguresFolder(), fileName);
         Data.AtomicFile.WriteAllBytes(path, Png);
-        return path;
+        return Runtime.RepoPaths.Display(path);
     }
 
     public static string FiguresFolder()
     {
         if (Environment.GetEnvironmentVariable("ATTEND_FIGURES") is { Length: > 0 } env) return env;
-        for (var d = new DirectoryInfo(Environment.CurrentDirectory); d != null; d = d.Parent)
-            if (Directory.Exists(Path.Combine(d.FullName, "lib", "Attend"))) return Path.Combine(d.FullName, "figures");
-        return Path.Combine(Environment.CurrentDirectory, "figures");
+        return Path.Combine(Runtime.RepoPaths.Root() ?? Environment.CurrentDirectory, "figures");
     }
 
     public override string ToString() => $"Figure {Width}×{Height} ({Png.Length:N0} bytes PNG)";

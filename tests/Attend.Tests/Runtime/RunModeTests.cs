@@ -21,3 +21,16 @@ public class RunModeTests
         finally { Environment.SetEnvironmentVariable(RunMode.Variable, saved); }
     }
 }
+
+public class RepoPathsTests
+{
+    [Fact]
+    public void Paths_inside_the_repository_print_relative_and_others_in_full()
+    {
+        string root = RepoPaths.Root()!;
+        Assert.True(Directory.Exists(Path.Combine(root, "lib", "Attend")));
+        Assert.Equal("figures/07-air-data.png", RepoPaths.Display(Path.Combine(root, "figures", "07-air-data.png")));
+        string outside = Path.Combine(Path.GetTempPath(), "07-air-data.png");
+        Assert.Equal(Path.GetFullPath(outside), RepoPaths.Display(outside));
+    }
+}
