@@ -24,6 +24,27 @@ public class FormatterTests
     }
 
     [Fact]
+    public void Dictionaries_show_as_key_value_tables_with_aligned_text()
+    {
+        var b = Formatters.Format(new Dictionary<string, double> { ["loss"] = 0.25, ["accuracy < 1"] = 0.875 });
+        Assert.Equal("Dictionary (2 entries)\n         key  value\n        loss   0.25\naccuracy < 1  0.875", b["text/plain"]);
+        Assert.Equal("<table><thead><tr><th>key</th><th>value</th></tr></thead><tbody><tr><td>loss</td><td>0.25</td></tr>" +
+                     "<tr><td>accuracy &lt; 1</td><td>0.875</td></tr></tbody></table>", b["text/html"]);
+    }
+
+    [Fact]
+    public void Two_dimensional_arrays_show_as_grids_and_large_ones_are_cut()
+    {
+        var b = Formatters.Format(new double[,] { { 1, 2.5 }, { 10, -3 } });
+        Assert.Equal("Double[2, 2]\n     [0]  [1]\n[0]    1  2.5\n[1]   10   -3", b["text/plain"]);
+        Assert.Contains("<th>[1]</th>", b["text/html"]);
+        var big = Formatters.Format(new int[150, 40]);
+        Assert.Contains("Int32[150, 40], first 30 columns", big["text/plain"]);
+        Assert.EndsWith("… 50 more rows", big["text/plain"]);
+        Assert.Equal(TableFormatters.MaxRows, big["text/html"].Split("<tr>").Length - 2);   // 100 rows after the header
+    }
+
+    [Fact]
     public async Task A_real_ScottPlot_plot_displays_as_png()
     {
         var s = new ExecutionSession(log: _ => { });

@@ -2,6 +2,7 @@
 forged or unsigned messages are never executed, interrupts stop a running cell within 1 s,
 memory stays flat over 1,000 executions, stdin and stop_on_error behave as ipykernel's."""
 import os
+import re
 import signal
 import tempfile
 import time
@@ -138,6 +139,18 @@ class KernelBehaviour(unittest.TestCase):
         self.assertEqual(content["status"], "error")
         self.assertEqual([m["msg_type"] for m in outputs], ["error"])
         self.assertIn("CS0029", outputs[0]["content"]["evalue"])
+
+    def test_runtime_error_traceback_marks_the_failing_line(self):
+        content, outputs = self.run_cell('var ok = 1;\nthrow new InvalidOperationException("boom");')
+        self.assertEqual(content["status"], "error")
+        errors = [m for m in outputs if m["msg_type"] == "error"]
+        self.assertEqual(len(errors), 1)
+        traceback = "\n".join(errors[0]["content"]["traceback"])
+        self.assertIn("\x1b[0;31m", traceback)   # coloured, as ipykernel's
+        plain = re.sub("\x1b\\[[0-9;]*m", "", traceback)
+        self.assertIn(f"Cell In[{content['execution_count']}], line 2", plain)
+        self.assertIn('----> 2 throw new InvalidOperationException("boom");', plain)
+        self.assertTrue(plain.endswith("InvalidOperationException: boom"), plain)
 
     def test_memory_stays_flat_over_1000_executions(self):
         for _ in range(100):

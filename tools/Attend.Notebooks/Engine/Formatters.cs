@@ -1,7 +1,8 @@
 // Maps a value a cell shows to a MIME bundle: text/plain always, image/png for PNG bytes,
 // SkiaSharp images and ScottPlot plots, text/html for Plotly.NET and XPlot charts and for
-// objects with ToHtml(), TorchSharp tensors as their printed values. Types from packages
-// the engine does not reference are recognised by name and called by reflection.
+// objects with ToHtml(), TorchSharp tensors as their printed values, dictionaries and 2-D arrays
+// as tables (TableFormatters). Types from packages the engine does not reference are recognised
+// by name and called by reflection.
 using System.Collections;
 using System.Reflection;
 
@@ -21,6 +22,12 @@ public static class Formatters
         {
             b["image/png"] = Convert.ToBase64String(png);
             b["text/plain"] = $"<{type.Name}: PNG image, {png.Length:N0} bytes>";
+            return b;
+        }
+        if (TableFormatters.Format(value) is var (tableText, tableHtml))
+        {
+            b["text/html"] = tableHtml;
+            b["text/plain"] = tableText;
             return b;
         }
         string? html = AsHtml(value, type);

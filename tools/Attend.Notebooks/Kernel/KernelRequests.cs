@@ -54,7 +54,8 @@ public sealed partial class KernelServer
         if (!silent) sink.Send("execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count });
         CellResult result;
         // Off the poller thread: NetMQPoller installs a SynchronizationContext that the engine's awaits would wait on.
-        try { result = Task.Run(() => engine.ExecuteAsync(code, sink, cts.Token)).GetAwaiter().GetResult(); }
+        // The cell is labelled with its execution count, so tracebacks name it as the front end does (In[N]).
+        try { result = Task.Run(() => engine.ExecuteAsync(code, sink, cts.Token, cellLabel: count)).GetAwaiter().GetResult(); }
         catch (Exception e)
         {
             result = new CellResult(false, null, new CellError(e.GetType().Name, e.Message, new[] { $"{e.GetType().Name}: {e.Message}" }),
@@ -71,7 +72,7 @@ public sealed partial class KernelServer
         string? output = null;
         if (result.Error is { } err)
         {
-            var traceback = new JsonArray(err.Traceback.Select(t => (JsonNode)t).ToArray());
+            var traceback = new JsonArray(ErrorReport.Traceback(err, code, count).Select(t => (JsonNode)t).ToArray());
             sink.Send("error", new JsonObject
             {
                 ["ename"] = err.EName,
