@@ -152,6 +152,16 @@ class KernelBehaviour(unittest.TestCase):
         self.assertIn('----> 2 throw new InvalidOperationException("boom");', plain)
         self.assertTrue(plain.endswith("InvalidOperationException: boom"), plain)
 
+    def test_inspect_inside_a_call_describes_its_overloads(self):
+        code = "Math.Max("
+        self.kc.inspect(code, len(code), detail_level=0)
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertTrue(reply["content"]["found"], reply["content"])
+        text = reply["content"]["data"]["text/plain"]
+        self.assertIn("overloads of System.Math.Max", text)
+        self.assertIn("int System.Math.Max(«int val1», int val2)", text)
+
     def test_memory_stays_flat_over_1000_executions(self):
         for _ in range(100):
             self.kc.execute_interactive("1 + 1", timeout=TIMEOUT, output_hook=lambda m: None)

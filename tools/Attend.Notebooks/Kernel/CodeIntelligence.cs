@@ -58,12 +58,16 @@ public sealed class CodeIntelligence(ExecutionSession session)
             : model.LookupSymbols(position, instance, includeReducedExtensionMethods: true).Where(s => s.CanBeReferencedByName && !s.IsStatic);
     }
 
-    /// <summary>The signature(s) and XML summary of the symbol at or just before the cursor.</summary>
-    public Inspection? Inspect(string code, int cursor)
+    /// <summary>Inside a call's argument list: every overload of the method (or constructor) being
+    /// called, with its summary, the parameter at the cursor marked «like this». Elsewhere: the
+    /// signature(s) and XML summary of the symbol at or just before the cursor. Detail level 1 adds
+    /// the documentation's returns and remarks, and the source of symbols declared in the notebook.</summary>
+    public Inspection? Inspect(string code, int cursor, int detailLevel = 0)
     {
         cursor = Math.Clamp(cursor, 0, code.Length);
         var (model, tree) = Analyse(code);
         var root = tree.GetRoot();
+        if (CallHelp.At(model, root, cursor, detailLevel) is { } help) return help;
         int at = cursor > 0 && (cursor == code.Length || !IsIdentifierChar(code[cursor])) ? cursor - 1 : cursor;
         var token = root.FindToken(Math.Max(0, at));
         if (token.Parent is not { } node) return null;
@@ -73,7 +77,8 @@ public sealed class CodeIntelligence(ExecutionSession session)
         if (candidates.Length == 0 && node is ExpressionSyntax expr && model.GetTypeInfo(expr).Type is { } type) candidates = new ISymbol[] { type };
         if (candidates.Length == 0) return null;
         string signature = string.Join("\n", candidates.Select(Describe).Distinct());
-        return new Inspection(signature, Summary(candidates[0]));
+        string? doc = detailLevel > 0 ? CallHelp.Details(candidates[0], Summary(candidates[0])) : Summary(candidates[0]);
+        return new Inspection(signature, doc);
     }
 
     static string Describe(ISymbol s) => s switch
@@ -83,11 +88,16 @@ public sealed class CodeIntelligence(ExecutionSession session)
         _ => s.ToDisplayString(SignatureFormat),
     };
 
-    static string? Summary(ISymbol s)
+    internal static string? Summary(ISymbol s) => DocElement(s, "summary");
+
+    /// <summary>The text of one element of the symbol's XML documentation (summary, returns,
+    /// remarks, or param name="…"), references reduced to their names.</summary>
+    internal static string? DocElement(ISymbol s, string element, string? name = null)
     {
         string? xml = (s is IMethodSymbol { ReducedFrom: { } r } ? r : s.OriginalDefinition).GetDocumentationCommentXml();
         if (string.IsNullOrWhiteSpace(xml)) return null;
-        var m = Regex.Match(xml, "<summary>(.*?)</summary>", RegexOptions.Singleline);
+        string open = name == null ? $"<{element}>" : $"<{element} name=\"{Regex.Escape(name)}\">";
+        var m = Regex.Match(xml, $"{open}(.*?)</{element}>", RegexOptions.Singleline);
         if (!m.Success) return null;
         string text = Regex.Replace(m.Groups[1].Value, "<see(?:also)? (?:cref|langword|href)=\"(?:[A-Z]:)?([^\"]+)\"\\s*/>", "$1");
         text = Regex.Replace(text, "<[^>]+>", "");

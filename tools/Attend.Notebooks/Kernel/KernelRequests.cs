@@ -160,7 +160,7 @@ public sealed partial class KernelServer
     {
         string code = c["code"]?.GetValue<string>() ?? "";
         int cursor = CodePoints.ToUtf16(code, c["cursor_pos"]?.GetValue<int>() ?? code.Length);
-        var found = intelligence.Inspect(code, cursor);
+        var found = intelligence.Inspect(code, cursor, c["detail_level"]?.GetValue<int>() ?? 0);
         var data = new JsonObject();
         if (found != null) data["text/plain"] = found.Documentation is { } doc ? $"{found.Signature}\n\n{doc}" : found.Signature;
         return new JsonObject { ["status"] = "ok", ["found"] = found != null, ["data"] = data, ["metadata"] = new JsonObject() };
