@@ -48,7 +48,21 @@ public sealed class ExecutionSession
             NotebookDirectory = baseDirectory
         };
         resolver = new ReferenceResolver(log ?? (m => Console.Error.WriteLine(m)));
-        options = ScriptOptions.Default
+        options = BaseOptions(baseDirectory);
+    }
+
+    /// <summary>Compiles and runs a trivial script with a session's options, on its own: Roslyn's
+    /// first compilation loads and JIT-compiles the compiler (seconds), so a kernel does this while
+    /// it waits for its first cell. Touches no session and no process-wide engine state.</summary>
+    public static void WarmUp()
+    {
+        var warm = CSharpScript.Create("1 + 1", BaseOptions(Environment.CurrentDirectory), typeof(NotebookGlobals));
+        warm.RunAsync(new NotebookGlobals()).GetAwaiter().GetResult();
+    }
+
+    static ScriptOptions BaseOptions(string baseDirectory)
+    {
+        return ScriptOptions.Default
             .WithReferences(FrameworkReferences().Append(typeof(NotebookGlobals).Assembly.Location).Select(WithDocs))
             .WithImports(DefaultImports)
             .WithLanguageVersion(LanguageVersion.Latest)

@@ -44,11 +44,19 @@ public sealed class ReferenceResolver
         string dir = Path.Combine(CacheRoot, key);
         string output = Path.Combine(dir, "out");
         string stamp = Path.Combine(dir, ".built");
-        // Package-only hosts never change once built; project hosts rebuild (incrementally) so edits show up.
+        // Package-only hosts never change once built; project hosts rebuild when a source file of
+        // their projects' tree is newer than the last build's inputs, so edits show up and an
+        // unchanged library costs no `dotnet build` (several seconds of MSBuild start-up).
         // A lock file serialises builds of one host across processes (runner, kernel, tests).
         Directory.CreateDirectory(dir);
         using (AcquireLock(Path.Combine(dir, ".lock")))
-            if (projects.Count > 0 || !File.Exists(stamp)) Build(dir, output, stamp);
+        {
+            long inputs = projects.Count == 0 ? 0 : ProjectInputs.NewestWrite(projects);
+            if (!File.Exists(stamp) || !Directory.Exists(output) || (projects.Count > 0 && ProjectInputs.Recorded(stamp) < inputs))
+                Build(dir, output, stamp, inputs);
+            else if (projects.Count > 0)
+                log($"{string.Join(", ", projects.Select(Path.GetFileNameWithoutExtension))} is up to date");
+        }
         return Load(output);
     }
 
@@ -62,7 +70,7 @@ public sealed class ReferenceResolver
         }
     }
 
-    void Build(string dir, string output, string stamp)
+    void Build(string dir, string output, string stamp, long inputs)
     {
         Directory.CreateDirectory(dir);
         string engineBuild = Path.Combine(AppContext.BaseDirectory, "build", "LibTorchSharp.targets");
@@ -94,7 +102,7 @@ public sealed class ReferenceResolver
             var lines = (stdout + err.Result).Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Distinct().Take(10);
             throw new InvalidOperationException("could not restore the notebook's references:\n" + string.Join("\n", lines));
         }
-        File.WriteAllText(stamp, DateTime.UtcNow.ToString("O"));
+        ProjectInputs.Record(stamp, inputs);
     }
 
     static IReadOnlyList<string> Load(string output)

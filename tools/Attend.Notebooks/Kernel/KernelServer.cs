@@ -48,6 +48,12 @@ public sealed partial class KernelServer : IDisposable
         Console.SetIn(new StdinReader(this));
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; Interrupt("SIGINT"); });
         Publish("status", new JsonObject { ["execution_state"] = "starting" }, null);
+        // The first cell would otherwise pay for loading and JIT-compiling Roslyn.
+        _ = Task.Run(() =>
+        {
+            try { ExecutionSession.WarmUp(); }
+            catch (Exception e) { log.WriteLine($"warm-up failed (the first cell will be slower): {e.Message}"); }
+        });
         log.WriteLine($"kernel ready: shell {connection.Address(connection.ShellPort)}, protocol {KernelMessage.ProtocolVersion}");
         stopRequested.Wait();
     }
