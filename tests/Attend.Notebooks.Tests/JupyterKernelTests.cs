@@ -19,6 +19,22 @@ public class JupyterKernelTests(JupyterTools jupyter) : IClassFixture<JupyterToo
     [Fact]
     public void Signatures_interrupts_stdin_and_memory_hold_through_jupyter_client() => Unittest("tests/kernel/test_behaviour.py");
 
+    /// <summary>Jupyter Notebook in headless Chromium (Selenium): run all with an image, interrupt
+    /// a sleep, restart, completion, the tooltip inside a call, save and reload. Screenshots of
+    /// failures are kept in out/browser-artefacts/.</summary>
+    [Fact]
+    public void A_student_in_the_browser_can_run_interrupt_complete_and_save()
+    {
+        string artefacts = Path.Combine(jupyter.Repo, "out", "browser-artefacts");
+        Directory.CreateDirectory(artefacts);
+        var env = jupyter.Env();
+        env["ATTEND_BROWSER_ARTEFACTS"] = artefacts;
+        var r = ChildProcess.Run(jupyter.Python, new[] { "-m", "unittest", "-v", "tests/kernel/test_browser.py" }, jupyter.Repo,
+                                 TimeSpan.FromMinutes(8), env);
+        Assert.True(r.ExitCode == 0, $"tests/kernel/test_browser.py failed (exit {r.ExitCode}; screenshots in out/browser-artefacts):\n{r.Output}");
+        Assert.Contains("\nOK", r.Output);
+    }
+
     /// <summary>Each notebook, with its quick parameters injected by the runner (--prepare-only),
     /// executed by `jupyter nbconvert --execute` on our kernel; any error output fails.</summary>
     [Fact]

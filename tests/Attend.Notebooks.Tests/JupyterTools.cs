@@ -1,13 +1,20 @@
 namespace Attend.Notebooks.Tests;
 
-/// <summary>Jupyter's own Python tools (jupyter_kernel_test, nbconvert, nbclient, jupyter_client),
+/// <summary>Jupyter's own Python tools (jupyter_kernel_test, nbconvert, nbclient, jupyter_client,
+/// Jupyter Notebook with Chromium and Selenium for the browser tests),
 /// with the kernelspec installed under a temporary prefix that JUPYTER_PATH points at.
 /// Debian packages them; on a Debian machine where they are missing and we are root, they are
 /// installed with apt-get (what .ci/run does), so the README's test command bootstraps itself.</summary>
 public sealed class JupyterTools : IDisposable
 {
-    public static readonly string[] DebianPackages = { "python3-jupyter-kernel-test", "jupyter-nbconvert", "python3-nbclient", "python3-ipykernel" };
-    const string Probe = "import jupyter_kernel_test, jupyter_client, nbconvert, nbclient";
+    public static readonly string[] DebianPackages =
+    {
+        "python3-jupyter-kernel-test", "jupyter-nbconvert", "python3-nbclient", "python3-ipykernel",
+        // the browser tests: Jupyter Notebook 6.4 in headless Chromium, driven by Selenium
+        "jupyter-notebook", "chromium", "chromium-driver", "python3-selenium",
+    };
+    const string Probe = "import jupyter_kernel_test, jupyter_client, nbconvert, nbclient, notebook, selenium; "
+                         + "import os; assert os.path.exists('/usr/bin/chromedriver') and os.path.exists('/usr/bin/chromium')";
 
     public string Python { get; }
     public string Prefix { get; } = Directory.CreateTempSubdirectory("attend-kernelspec-").FullName;
