@@ -63,7 +63,7 @@ public sealed class ExecutionSession
     static ScriptOptions BaseOptions(string baseDirectory)
     {
         return ScriptOptions.Default
-            .WithReferences(FrameworkReferences().Append(typeof(NotebookGlobals).Assembly.Location).Select(WithDocs))
+            .WithReferences(BaseReferences.Value)
             .WithImports(DefaultImports)
             .WithLanguageVersion(LanguageVersion.Latest)
             .WithOptimizationLevel(OptimizationLevel.Release)
@@ -73,6 +73,11 @@ public sealed class ExecutionSession
             .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(baseDirectory))
             .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(baseDirectory));
     }
+
+    /// <summary>The framework's and the engine's assemblies, read once per process and shared by every
+    /// session and the kernel's warm-up, so the warm-up's reading of their metadata serves the first cell.</summary>
+    static readonly Lazy<MetadataReference[]> BaseReferences = new(() =>
+        FrameworkReferences().Append(typeof(NotebookGlobals).Assembly.Location).Select(WithDocs).ToArray());
 
     static IEnumerable<string> FrameworkReferences()
     {
