@@ -30,6 +30,7 @@ public sealed class ExecutionSession
 
     readonly NotebookGlobals globals;
     readonly ReferenceResolver resolver;
+    readonly CellThread cellThread = new();
     readonly string baseDirectory;
     ScriptOptions options;
     ScriptState<object>? state;
@@ -159,7 +160,7 @@ public sealed class ExecutionSession
         Interrupt.Set(ct);
         try
         {
-            var run = CellThread.Run(() => state == null
+            var run = cellThread.Run(() => state == null
                 ? CSharpScript.RunAsync(code, cellOptions, globals, typeof(NotebookGlobals), ct)
                 : state.ContinueWithAsync(code, cellOptions, ct), ct);
             if (hardTimeout is { } limit && await Task.WhenAny(run, Task.Delay(limit, CancellationToken.None)) != run)
