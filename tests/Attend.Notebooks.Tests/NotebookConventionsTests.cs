@@ -3,6 +3,8 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Attend.Notebooks.Kernel;
+using Attend.Notebooks.Notebooks;
+using Attend.Notebooks.Runner;
 
 namespace Attend.Notebooks.Tests;
 
@@ -17,13 +19,6 @@ public class NotebookConventionsTests
         return data;
     }
 
-    static string Source(JsonNode cell) => cell["source"] switch
-    {
-        JsonArray lines => string.Concat(lines.Select(l => l!.GetValue<string>())),
-        JsonNode s => s.GetValue<string>(),
-        null => "",
-    };
-
     [Theory]
     [MemberData(nameof(Notebooks))]
     public void Each_notebook_follows_the_contributing_checklist(string file)
@@ -31,31 +26,31 @@ public class NotebookConventionsTests
         var match = Regex.Match(file, @"^(\d\d)-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$");
         Assert.True(match.Success, $"{file}: name it NN-topic.ipynb (two digits, lower-case words joined by '-')");
         string number = match.Groups[1].Value;
-        var nb = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo, "notebooks", file)))!;
-        var cells = nb["cells"]!.AsArray().Select(c => c!).ToList();
+        // The engine's own reader: the same source joining and tags the runner uses.
+        var nb = Notebook.Load(Path.Combine(Repo, "notebooks", file));
 
-        Assert.True(cells[0]["cell_type"]!.GetValue<string>() == "markdown" && Source(cells[0]).StartsWith($"# {number} · "),
+        Assert.True(nb.Cells[0].CellType == "markdown" && nb.Cells[0].Source.StartsWith($"# {number} · "),
                     $"{file}: the first cell is a markdown title '# {number} · …'");
-        Assert.Equal(KernelSpec.DefaultName, nb["metadata"]?["kernelspec"]?["name"]?.GetValue<string>());
+        Assert.Equal(KernelSpec.DefaultName, nb.Metadata["kernelspec"]?["name"]?.GetValue<string>());
 
-        var code = cells.Where(c => c["cell_type"]!.GetValue<string>() == "code").ToList();
-        bool Tagged(JsonNode c) => c["metadata"]?["tags"]?.AsArray().Any(t => t!.GetValue<string>() == "parameters") == true;
+        var code = nb.Cells.Where(c => c.IsCode).ToList();
+        bool Tagged(Cell c) => c.Tags.Contains(Parameters.Tag);
         Assert.True(code.Count > 1 && Tagged(code[0]) && code.Count(Tagged) == 1,
                     $"{file}: the first code cell, and only it, is tagged 'parameters'");
-        string parameters = Source(code[0]);
+        string parameters = code[0].Source;
         Assert.Matches(@"(?m)^var seed = ", parameters);
 
-        var quick = nb["metadata"]?["attend"]?["quick_parameters"] as JsonObject;
+        var quick = nb.Metadata["attend"]?["quick_parameters"] as JsonObject;
         Assert.True(quick is not null, $"{file}: metadata.attend.quick_parameters holds the quick-mode values (an empty object if none)");
         foreach (var (name, _) in quick!)
             Assert.True(Regex.IsMatch(parameters, $@"(?m)^var {Regex.Escape(name)} = "),
                         $"{file}: quick parameter '{name}' is not a variable of the parameters cell");
 
-        string setup = Source(code[1]);
+        string setup = code[1].Source;
         Assert.True(setup.Contains("#r \"../lib/Attend\"") && setup.Contains("TorchSetup.Init("),
                     $"{file}: the second code cell references the library (#r \"../lib/Attend\") and calls TorchSetup.Init(seed)");
 
-        foreach (Match saved in Regex.Matches(string.Concat(code.Select(Source)), @"\.Save\(""([^""]+)""\)"))
+        foreach (Match saved in Regex.Matches(string.Concat(code.Select(c => c.Source)), @"\.Save\(""([^""]+)""\)"))
             Assert.True(saved.Groups[1].Value.StartsWith(number + "-"), $"{file}: figure {saved.Groups[1].Value} is named {number}-….png");
 
         Assert.True(File.ReadAllText(Path.Combine(Repo, "README.md")).Contains($"](notebooks/{file})"),
