@@ -41,10 +41,9 @@ public sealed class DatasetStore
     {
         string? env = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(env)) return new DatasetStore(env, log);
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-            for (var d = new DirectoryInfo(start); d != null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "data", "README.md")) && Directory.Exists(Path.Combine(d.FullName, "lib", "Attend")))
-                    return new DatasetStore(Path.Combine(d.FullName, "data"), log);
+        if (Runtime.RepoPaths.Root(Environment.CurrentDirectory, AppContext.BaseDirectory) is { } repo
+            && File.Exists(Path.Combine(repo, "data", "README.md")))
+            return new DatasetStore(Path.Combine(repo, "data"), log);
         string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         return new DatasetStore(Path.Combine(home, ".cache", "attend-notebooks", "data"), log);
     }

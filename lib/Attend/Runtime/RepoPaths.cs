@@ -4,11 +4,13 @@ namespace Attend.Runtime;
 
 public static class RepoPaths
 {
-    /// <summary>The repository holding the working directory (the folder with lib/Attend), or null.</summary>
-    public static string? Root()
+    /// <summary>The repository (the folder with lib/Attend) holding the first of <paramref name="starts"/>
+    /// that is inside one (default: the working directory), or null.</summary>
+    public static string? Root(params string[] starts)
     {
-        for (var d = new DirectoryInfo(Environment.CurrentDirectory); d != null; d = d.Parent)
-            if (Directory.Exists(Path.Combine(d.FullName, "lib", "Attend"))) return d.FullName;
+        foreach (var start in starts.Length == 0 ? new[] { Environment.CurrentDirectory } : starts)
+            for (var d = new DirectoryInfo(start); d != null; d = d.Parent)
+                if (Directory.Exists(Path.Combine(d.FullName, "lib", "Attend"))) return d.FullName;
         return null;
     }
 

@@ -15,7 +15,7 @@ public static class EvaluationBatches
         using var noGrad = no_grad();
         for (long start = 0; start < count; start += batchSize)
         {
-            CellCancellation.ThrowIfCancelled(CancellationToken.None);
+            CellCancellation.Current.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             batch(start, Math.Min(batchSize, count - start));
         }
