@@ -112,8 +112,11 @@ public sealed partial class KernelServer
         }
         sink.Flush();
         if (storeHistory) history.Add(count, code, output);
-        shell.SendMultipartBytes(KernelMessage.Create("execute_reply", reply, request, session).ToFrames(signer));
+        // Abort what is queued before answering: a request the client sends after it has the
+        // error reply can then never be taken for a queued one (it was, now and then, when the
+        // queue was drained after the reply).
         if (result.Error != null && stopOnError) AbortQueued(shell);
+        shell.SendMultipartBytes(KernelMessage.Create("execute_reply", reply, request, session).ToFrames(signer));
     }
 
     /// <summary>After a failing cell with stop_on_error, execute requests already queued are
