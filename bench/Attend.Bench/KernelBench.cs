@@ -13,7 +13,8 @@ static class KernelBench
         string prefix = Directory.CreateTempSubdirectory("attend-bench-kernelspec-").FullName;
         try
         {
-            Attend.Notebooks.Kernel.KernelSpec.Install(Attend.Notebooks.Kernel.KernelSpec.DefaultName, "C# (bench)", prefix);
+            Attend.Notebooks.Kernel.KernelSpec.Install(Attend.Notebooks.Kernel.KernelSpec.DefaultName, "C# (bench)", prefix,
+                readyToRun: true, progress: Console.WriteLine);
             var psi = new ProcessStartInfo("/usr/bin/python3") { WorkingDirectory = repo, RedirectStandardOutput = true };
             foreach (var a in new[] { "bench/kernel/bench_kernel.py", "--starts", Math.Min(repeats, 10).ToString(), "--executions", "100" })
                 psi.ArgumentList.Add(a);

@@ -14,6 +14,18 @@ public class JupyterKernelTests(JupyterTools jupyter) : IClassFixture<JupyterToo
     }
 
     [Fact]
+    public void The_installed_kernel_runs_a_ready_to_run_copy_of_the_engine_from_its_kernelspec()
+    {
+        string dir = Path.Combine(jupyter.Prefix, "share", "jupyter", "kernels", Kernel.KernelSpec.DefaultName);
+        var argv = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "kernel.json")))!["argv"]!.AsArray();
+        string dll = argv[1]!.GetValue<string>();
+        Assert.Equal(Path.Combine(dir, "engine", "Attend.Notebooks.dll"), dll);
+        // A ReadyToRun image carries a managed native header (CorHeader flag ILLibrary / ManagedNativeHeader).
+        using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(dll));
+        Assert.True(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, "the engine copy is not ReadyToRun-compiled");
+    }
+
+    [Fact]
     public void Jupyter_kernel_test_conformance_suite_passes() => Unittest("tests/kernel/test_conformance.py");
 
     [Fact]

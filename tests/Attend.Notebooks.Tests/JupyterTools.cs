@@ -25,7 +25,8 @@ public sealed class JupyterTools : IDisposable
     {
         Python = FindPython() ?? Bootstrap() ?? throw new InvalidOperationException(
             $"Jupyter's Python tools are missing: install Debian's {string.Join(" ", DebianPackages)} (as .ci/run does)");
-        var install = ChildProcess.Run("dotnet", new[] { Engine, "kernel", "install", "--prefix", Prefix }, Repo, TimeSpan.FromMinutes(1));
+        // As users install it: the kernel runs a ReadyToRun copy of the engine published into the kernelspec.
+        var install = ChildProcess.Run("dotnet", new[] { Engine, "kernel", "install", "--prefix", Prefix }, Repo, TimeSpan.FromMinutes(10));
         if (install.ExitCode != 0) throw new InvalidOperationException($"kernel install failed:\n{install.Output}");
     }
 

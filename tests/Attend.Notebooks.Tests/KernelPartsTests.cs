@@ -154,6 +154,18 @@ public class KernelPartsTests
     }
 
     [Fact]
+    public void The_ready_to_run_copy_is_published_from_the_engine_project_and_a_failed_publish_leaves_nothing()
+    {
+        Assert.Equal(Path.Combine(RunnerTests.FindRepo(), "tools", "Attend.Notebooks", "Attend.Notebooks.csproj"), ReadyToRunEngine.FindProject());
+        Assert.Matches("^(linux|osx|win)-(x64|arm64|x86|arm)$", ReadyToRunEngine.RuntimeId());
+        using var d = new TempDir();
+        string missing = Path.Combine(d.Path, "missing.csproj");
+        var e = Assert.Throws<InvalidOperationException>(() => ReadyToRunEngine.Publish(missing, Path.Combine(d.Path, "engine"), TimeSpan.FromMinutes(2)));
+        Assert.Contains("dotnet publish of the engine failed", e.Message);
+        Assert.False(Directory.Exists(Path.Combine(d.Path, "engine")));
+    }
+
+    [Fact]
     public void Cursor_positions_convert_between_code_points_and_utf16()
     {
         string s = "a😀b";   // the emoji is two UTF-16 units, one code point

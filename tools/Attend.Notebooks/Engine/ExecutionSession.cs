@@ -61,6 +61,12 @@ public sealed class ExecutionSession
         warm.RunAsync(new NotebookGlobals()).GetAwaiter().GetResult();
     }
 
+    static readonly Lazy<Task> BackgroundWarmUp = new(() => Task.Run(WarmUp));
+
+    /// <summary>Starts <see cref="WarmUp"/> once per process on the thread pool; the kernel calls it
+    /// first thing, so the compiler warms up while the rest of the process starts.</summary>
+    public static Task StartWarmUp() => BackgroundWarmUp.Value;
+
     static ScriptOptions BaseOptions(string baseDirectory)
     {
         return ScriptOptions.Default

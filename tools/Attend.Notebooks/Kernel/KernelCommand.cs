@@ -36,11 +36,19 @@ public static class KernelCommand
             Description = "name shown in Jupyter's launcher",
             DefaultValueFactory = _ => KernelSpec.DefaultDisplayName
         };
-        var install = new Command("install", "Write the kernelspec (kernel.json and logos) where Jupyter finds it.") { user, prefix, name, display };
+        var jit = new Option<bool>("--no-ready-to-run")
+        {
+            Description = "run this engine build as it is instead of a ReadyToRun copy (quicker install, slower kernel start)"
+        };
+        var install = new Command("install", "Write the kernelspec (kernel.json, logos and a ReadyToRun copy of the engine) where Jupyter finds it.")
+        {
+            user, prefix, name, display, jit
+        };
         install.SetAction(parse => Guard(() =>
         {
             if (parse.GetValue(user) && parse.GetValue(prefix) != null) throw new ArgumentException("--user and --prefix cannot be combined");
-            string dir = KernelSpec.Install(parse.GetValue(name)!, parse.GetValue(display)!, parse.GetValue(prefix));
+            string dir = KernelSpec.Install(parse.GetValue(name)!, parse.GetValue(display)!, parse.GetValue(prefix),
+                readyToRun: !parse.GetValue(jit), progress: Console.WriteLine);
             Console.WriteLine($"installed kernelspec {parse.GetValue(name)} in {dir}");
         }));
 

@@ -48,15 +48,17 @@ public sealed partial class KernelServer : IDisposable
         Console.SetIn(new StdinReader(this));
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; Interrupt("SIGINT"); });
         Publish("status", new JsonObject { ["execution_state"] = "starting" }, null);
-        // The first cell would otherwise pay for loading and JIT-compiling Roslyn.
-        _ = Task.Run(() =>
-        {
-            try { ExecutionSession.WarmUp(); }
-            catch (Exception e) { log.WriteLine($"warm-up failed (the first cell will be slower): {e.Message}"); }
-        });
-        log.WriteLine($"kernel ready: shell {connection.Address(connection.ShellPort)}, protocol {KernelMessage.ProtocolVersion}");
+        // The first cell would otherwise pay for loading and JIT-compiling Roslyn (started already
+        // by Program when the process is a kernel).
+        ExecutionSession.StartWarmUp().ContinueWith(t => log.WriteLine(t.Exception is { } e
+            ? $"warm-up failed (the first cell will be slower): {e.InnerException?.Message}"
+            : $"compiler warm {SinceStart():F2} s after the process started"), TaskScheduler.Default);
+        log.WriteLine($"kernel ready {SinceStart():F2} s after the process started: shell {connection.Address(connection.ShellPort)}, "
+                      + $"protocol {KernelMessage.ProtocolVersion}");
         stopRequested.Wait();
     }
+
+    static double SinceStart() => (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds;
 
     SocketThread Open(string name, Func<NetMQSocket> create, int port, Action<NetMQSocket, List<byte[]>>? onReceive)
     {

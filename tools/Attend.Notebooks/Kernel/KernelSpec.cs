@@ -36,14 +36,10 @@ public static class KernelSpec
         else { yield return "/usr/local/share/jupyter/kernels"; yield return "/usr/share/jupyter/kernels"; }
     }
 
-    /// <summary>The command Jupyter runs: this engine's dll on the dotnet host, with the connection file.</summary>
-    public static JsonArray Argv()
-    {
-        string dll = typeof(KernelSpec).Assembly.Location;
-        return new JsonArray(DotnetHost(), dll, "kernel", "start", "{connection_file}");
-    }
+    /// <summary>The command Jupyter runs: the engine's dll on the dotnet host, with the connection file.</summary>
+    public static JsonArray Argv(string engineDll) => new(DotnetHost(), engineDll, "kernel", "start", "{connection_file}");
 
-    static string DotnetHost()
+    internal static string DotnetHost()
     {
         string exe = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
         if (Environment.ProcessPath is { } p && Path.GetFileName(p) == exe) return p;
@@ -53,13 +49,23 @@ public static class KernelSpec
         throw new InvalidOperationException("cannot find the dotnet host on PATH; the kernelspec needs it to start the kernel");
     }
 
-    public static string Install(string name, string displayName, string? prefix)
+    /// <summary>Writes the kernelspec. With <paramref name="readyToRun"/>, the kernel runs a ReadyToRun copy of
+    /// the engine published into the kernelspec's engine/ folder (when this engine was built in the
+    /// repository); otherwise it runs this engine build as it is.</summary>
+    public static string Install(string name, string displayName, string? prefix, bool readyToRun = false, Action<string>? progress = null)
     {
         ValidateName(name);
         string dir = Path.Combine(KernelsDir(prefix), name);
+        string engineDll = typeof(KernelSpec).Assembly.Location;
+        if (readyToRun && ReadyToRunEngine.FindProject() is { } project)
+        {
+            progress?.Invoke($"publishing a ReadyToRun copy of the engine ({ReadyToRunEngine.RuntimeId()}) for a faster kernel start…");
+            engineDll = ReadyToRunEngine.Publish(project, Path.Combine(dir, "engine"), TimeSpan.FromMinutes(10));
+        }
+        else if (readyToRun) progress?.Invoke("no engine project above this engine build: the kernelspec runs it as it is");
         var spec = new JsonObject
         {
-            ["argv"] = Argv(),
+            ["argv"] = Argv(engineDll),
             ["display_name"] = displayName,
             ["language"] = KernelServer.LanguageName,
             ["interrupt_mode"] = "message",
