@@ -148,6 +148,31 @@ public class RunnerTests
         Assert.Single(Report.Markdown(new[] { Run("07-b.ipynb", true, 5) }, report, "full").Split('\n'), l => l.StartsWith("| ["));
     }
 
+    [Fact]
+    public async Task Results_files_written_by_a_run_reach_the_report_and_a_stale_or_corrupt_one_is_named()
+    {
+        using var d = new TempDir();
+        string outDir = Path.Combine(d.Path, "out");
+        const string write = "var dir = Environment.GetEnvironmentVariable(\"ATTEND_RESULTS\")!; Directory.CreateDirectory(dir);\n";
+        var good = Nb.Write(d.Path, "01-good.ipynb", Nb.Code(write
+            + "File.WriteAllText(Path.Combine(dir, \"01-good.json\"), \"{\\\"metrics\\\": {\\\"accuracy\\\": 0.75, "
+            + "\\\"mnist\\\": {\\\"seed0\\\": 12.5}}}\");"));
+        var corrupt = Nb.Write(d.Path, "02-corrupt.ipynb", Nb.Code(write + "File.WriteAllText(Path.Combine(dir, \"02-corrupt.json\"), \"{oops\");"));
+        var none = Nb.Write(d.Path, "03-none.ipynb", Nb.Code("1"));
+        var runs = new[] { await Nb.Run(good, outDir), await Nb.Run(corrupt, outDir), await Nb.Run(none, outDir) };
+        Assert.Equal(new[] { "accuracy 0.75", "mnist.seed0 12.5" }, runs[0].Results!.Select(h => h.ToString()));
+        Assert.Null(runs[1].Results);
+        Assert.Empty(runs[2].Results!);
+        string report = Report.Markdown(runs, Path.Combine(outDir, "report.md"), "quick");
+        Assert.Contains("| `accuracy 0.75`<br>`mnist.seed0 12.5` |", report);
+        Assert.Contains("| unreadable results file |", report);
+        Assert.Contains("| no results file written |", report);
+        // A file left from an earlier run is not this run's result.
+        File.SetLastWriteTimeUtc(Path.Combine(outDir, "results", "01-good.json"), DateTime.UtcNow.AddHours(-1));
+        var again = await Nb.Run(Nb.Write(d.Path, "01-good.ipynb", Nb.Code("1")), outDir);
+        Assert.Empty(again.Results!);
+    }
+
     internal static string FindRepo()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)

@@ -9,11 +9,18 @@ namespace Attend.Notebooks.Runner;
 
 public sealed record RunOptions(
     string OutDir, bool InPlace, IReadOnlyDictionary<string, string> Parameters, bool Quick,
-    TimeSpan? CellTimeout, bool ContinueOnError, string? FiguresDir = null);
+    TimeSpan? CellTimeout, bool ContinueOnError, string? FiguresDir = null)
+{
+    /// <summary>Where the notebooks' results files go: the repository's results/ in place, else &lt;out&gt;/results.</summary>
+    public string ResultsDir(string notebook) => Path.GetFullPath(InPlace
+        ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(notebook))!, "..", "results")
+        : Path.Combine(OutDir, "results"));
+}
 
 public sealed record NotebookRun(
     string Notebook, string? Written, bool Success, TimeSpan Elapsed, int CellsRun, int? FailedCell,
-    CellError? Error, IReadOnlyList<string> Figures, IReadOnlyDictionary<string, string> Parameters);
+    CellError? Error, IReadOnlyList<string> Figures, IReadOnlyDictionary<string, string> Parameters,
+    IReadOnlyList<Headline>? Results = null);
 
 public static class NotebookRunner
 {
@@ -32,6 +39,8 @@ public static class NotebookRunner
         var figuresBefore = Snapshot(figures);
         Environment.SetEnvironmentVariable("ATTEND_FIGURES", figures);
         Environment.SetEnvironmentVariable("ATTEND_RUN_MODE", o.Quick ? "quick" : "full");
+        Environment.SetEnvironmentVariable(ResultsFile.Variable, o.ResultsDir(full));
+        var started = DateTime.UtcNow;
         string savedCwd = Environment.CurrentDirectory;
         Environment.CurrentDirectory = Path.GetDirectoryName(full)!;
         var session = new ExecutionSession(full, m => progress("  " + m));
@@ -85,7 +94,9 @@ public static class NotebookRunner
             .Select(kv => kv.Key)
             .Order()
             .ToList();
-        return new NotebookRun(full, target, failed == null, sw.Elapsed, cellsRun, failed, firstError, newFigures, parameters);
+        string results = Path.Combine(o.ResultsDir(full), Path.GetFileNameWithoutExtension(full) + ".json");
+        return new NotebookRun(full, target, failed == null, sw.Elapsed, cellsRun, failed, firstError, newFigures, parameters,
+            ResultsFile.Read(results, started));
     }
 
     /// <summary>Applies the quick parameters (with --quick) and the overrides as an injected-parameters cell.</summary>

@@ -1,5 +1,5 @@
 // Maps the runs of one invocation to a Markdown report: each notebook's status, time,
-// parameters, figures and first error. Rows of an earlier report for notebooks not run this
+// parameters, headline numbers (its results file), figures and first error. Rows of an earlier report for notebooks not run this
 // time can be kept, so re-running one notebook in place does not drop the others' rows.
 using System.Text;
 
@@ -7,7 +7,7 @@ namespace Attend.Notebooks.Runner;
 
 public static class Report
 {
-    const string Header = "| notebook | status | time | cells | parameters | figures |";
+    const string Header = "| notebook | status | time | cells | parameters | results | figures |";
     const string EarlierMark = " (earlier run)";
 
     public static string Markdown(IReadOnlyList<NotebookRun> runs, string reportPath, string mode, string? earlierReport = null)
@@ -22,7 +22,7 @@ public static class Report
         if (kept.Count > 0)
             sb.AppendLine($"Rows marked \"{EarlierMark.Trim()}\" are kept from the previous report: those notebooks were not run this time.");
         sb.AppendLine().AppendLine(Header);
-        sb.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
         var rows = new List<(string Name, string Row)>(kept);
         foreach (var r in runs)
         {
@@ -30,7 +30,9 @@ public static class Report
             string ps = r.Parameters.Count == 0 ? "defaults" : string.Join(", ", r.Parameters.Select(kv => $"`{kv.Key}={kv.Value}`"));
             string figs = r.Figures.Count == 0 ? "" : string.Join("<br>", r.Figures.Select(f => $"[{Path.GetFileName(f)}]({Rel(f)})"));
             string name = r.Written != null ? $"[{Path.GetFileName(r.Notebook)}]({Rel(r.Written)})" : Path.GetFileName(r.Notebook);
-            rows.Add((Path.GetFileName(r.Notebook), $"| {name} | {status} | {r.Elapsed.TotalSeconds:F1} s | {r.CellsRun} | {ps} | {figs} |"));
+            string results = ResultsFile.Describe(r, "<br>", h => $"`{h}`");
+            string time = $"{r.Elapsed.TotalSeconds:F1} s";
+            rows.Add((Path.GetFileName(r.Notebook), $"| {name} | {status} | {time} | {r.CellsRun} | {ps} | {results} | {figs} |"));
         }
         foreach (var (_, row) in rows.OrderBy(t => t.Name, StringComparer.Ordinal)) sb.AppendLine(row);
         foreach (var r in runs.Where(r => !r.Success && r.Error != null))
@@ -55,7 +57,7 @@ public static class Report
             if (!inTable || line.StartsWith("| ---")) continue;
             if (!line.StartsWith("| ")) { if (line.Length == 0) break; continue; }
             var cells = line.Split(" | ");
-            if (cells.Length < 6) continue;
+            if (cells.Length < 7) continue;
             // "| [name.ipynb](link)" or "| name.ipynb"
             string first = cells[0].TrimStart('|', ' ');
             string name = first.StartsWith('[') ? first[1..first.IndexOf(']')] : first;

@@ -108,7 +108,9 @@ public static class RunCommand
             // In place, rows of notebooks not run this time stay in the report (marked as earlier).
             string? earlier = inplace && File.Exists(reportPath) ? File.ReadAllText(reportPath) : null;
             File.WriteAllText(reportPath, Report.Markdown(runs, reportPath, isQuick ? "quick" : "full", earlier));
-            AnsiConsole.MarkupLineInterpolated($"Report: {reportPath}. {runs.Count(r => r.Success)}/{runs.Count} notebooks succeeded.");
+            Summary.Write(runs);
+            string shown = Path.GetRelativePath(Environment.CurrentDirectory, reportPath);
+            AnsiConsole.MarkupLineInterpolated($"Report: {shown}. {runs.Count(r => r.Success)}/{runs.Count} notebooks succeeded.");
             return runs.All(r => r.Success) ? 0 : 1;
         });
         return cmd;
