@@ -16,6 +16,17 @@ public class AllNotebooksTests
         Assert.True(r.ExitCode == 0,
                     $"notebook run failed (exit {r.ExitCode}):\n{r.Output}\n" +
                     $"{(File.Exists(Path.Combine(d.Path, "report.md")) ? File.ReadAllText(Path.Combine(d.Path, "report.md")) : "")}");
-        Assert.Equal(Directory.GetFiles(Path.Combine(repo, "notebooks"), "*.ipynb").Length, Directory.GetFiles(d.Path, "*.ipynb").Length);
+        var notebooks = Directory.GetFiles(Path.Combine(repo, "notebooks"), "*.ipynb");
+        Assert.Equal(notebooks.Length, Directory.GetFiles(d.Path, "*.ipynb").Length);
+        // Every notebook records its headline numbers in a valid results file (DESIGN.md, "Results").
+        foreach (var name in notebooks.Select(Path.GetFileNameWithoutExtension))
+        {
+            string results = Path.Combine(d.Path, "results", name + ".json");
+            Assert.True(File.Exists(results), $"{name} wrote no results file");
+            string json = File.ReadAllText(results);
+            var problems = Runner.ResultsFile.Validate(json, name);
+            Assert.True(problems.Count == 0, $"{name}'s results file is invalid: {string.Join("; ", problems)}");
+            Assert.Equal("quick", System.Text.Json.Nodes.JsonNode.Parse(json)!["mode"]!.GetValue<string>());
+        }
     }
 }

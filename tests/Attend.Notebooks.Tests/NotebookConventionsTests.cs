@@ -53,6 +53,10 @@ public class NotebookConventionsTests
         foreach (Match saved in Regex.Matches(string.Concat(code.Select(c => c.Source)), @"\.Save\(""([^""]+)""\)"))
             Assert.True(saved.Groups[1].Value.StartsWith(number + "-"), $"{file}: figure {saved.Groups[1].Value} is named {number}-….png");
 
+        string stem = Path.GetFileNameWithoutExtension(file);
+        Assert.True(code[^1].Source.Contains($"NotebookResults.Save(\"{stem}\""),
+                    $"{file}: the last code cell records the headline numbers with NotebookResults.Save(\"{stem}\", settings, metrics)");
+
         Assert.True(File.ReadAllText(Path.Combine(Repo, "README.md")).Contains($"](notebooks/{file})"),
                     $"{file}: the README's notebook table links it");
     }

@@ -149,28 +149,52 @@ public class RunnerTests
     }
 
     [Fact]
-    public async Task Results_files_written_by_a_run_reach_the_report_and_a_stale_or_corrupt_one_is_named()
+    public async Task Results_files_written_by_a_run_reach_the_report_and_a_stale_or_invalid_one_is_named()
     {
         using var d = new TempDir();
         string outDir = Path.Combine(d.Path, "out");
-        const string write = "var dir = Environment.GetEnvironmentVariable(\"ATTEND_RESULTS\")!; Directory.CreateDirectory(dir);\n";
-        var good = Nb.Write(d.Path, "01-good.ipynb", Nb.Code(write
-            + "File.WriteAllText(Path.Combine(dir, \"01-good.json\"), \"{\\\"metrics\\\": {\\\"accuracy\\\": 0.75, "
-            + "\\\"mnist\\\": {\\\"seed0\\\": 12.5}}}\");"));
-        var corrupt = Nb.Write(d.Path, "02-corrupt.ipynb", Nb.Code(write + "File.WriteAllText(Path.Combine(dir, \"02-corrupt.json\"), \"{oops\");"));
-        var none = Nb.Write(d.Path, "03-none.ipynb", Nb.Code("1"));
-        var runs = new[] { await Nb.Run(good, outDir), await Nb.Run(corrupt, outDir), await Nb.Run(none, outDir) };
-        Assert.Equal(new[] { "accuracy 0.75", "mnist.seed0 12.5" }, runs[0].Results!.Select(h => h.ToString()));
-        Assert.Null(runs[1].Results);
-        Assert.Empty(runs[2].Results!);
+        static JsonObject Writes(string file, string json) => Nb.Code(
+            "var dir = Environment.GetEnvironmentVariable(\"ATTEND_RESULTS\")!; Directory.CreateDirectory(dir);\n"
+            + $"File.WriteAllText(Path.Combine(dir, \"{file}\"), {System.Text.Json.JsonSerializer.Serialize(json)});");
+        var good = Nb.Write(d.Path, "01-good.ipynb", Writes("01-good.json", ValidResults("01-good", """{"accuracy": 0.75, "mnist": {"seed0": 12.5}}""")));
+        var corrupt = Nb.Write(d.Path, "02-corrupt.ipynb", Writes("02-corrupt.json", "{oops"));
+        var misnamed = Nb.Write(d.Path, "03-misnamed.ipynb", Writes("03-misnamed.json", ValidResults("07-air", """{"a": 1}""")));
+        var none = Nb.Write(d.Path, "04-none.ipynb", Nb.Code("1"));
+        var runs = new[] { await Nb.Run(good, outDir), await Nb.Run(corrupt, outDir), await Nb.Run(misnamed, outDir), await Nb.Run(none, outDir) };
+        Assert.Equal(new[] { "accuracy 0.75", "mnist.seed0 12.5" }, runs[0].Results!.Headlines.Select(h => h.ToString()));
+        Assert.StartsWith("not JSON", runs[1].Results!.Problems.Single());
+        Assert.Equal("\"notebook\" is 07-air, expected 03-misnamed", runs[2].Results!.Problems.Single());
+        Assert.False(runs[3].Results!.Written);
         string report = Report.Markdown(runs, Path.Combine(outDir, "report.md"), "quick");
         Assert.Contains("| `accuracy 0.75`<br>`mnist.seed0 12.5` |", report);
-        Assert.Contains("| unreadable results file |", report);
+        Assert.Contains("| invalid results file: not JSON", report);
         Assert.Contains("| no results file written |", report);
         // A file left from an earlier run is not this run's result.
         File.SetLastWriteTimeUtc(Path.Combine(outDir, "results", "01-good.json"), DateTime.UtcNow.AddHours(-1));
         var again = await Nb.Run(Nb.Write(d.Path, "01-good.ipynb", Nb.Code("1")), outDir);
-        Assert.Empty(again.Results!);
+        Assert.False(again.Results!.Written);
+    }
+
+    internal static string ValidResults(string notebook, string metrics)
+        => $$"""{"notebook":"{{notebook}}","mode":"quick","settings":{"seed":0},"metrics":{{metrics}},"machine":"2 cores, CPU","finished":"2026-11-23T20:00:00Z"}""";
+
+    [Theory]
+    [InlineData("{not json", "not JSON")]
+    [InlineData("[1]", "not a JSON object")]
+    [InlineData("""{"notebook":"07-air","mode":"full","settings":{},"metrics":{},"machine":"m","finished":"2026-11-23T20:00:00Z"}""",
+                "\"metrics\" is not a non-empty object")]
+    [InlineData("""{"notebook":"07-air","mode":"full","settings":{},"metrics":{"a":{"b":"x"}},"machine":"m","finished":"2026-11-23T20:00:00Z"}""",
+                "metrics.a.b is not a number")]
+    [InlineData("""{"notebook":"Air","mode":"full","settings":{},"metrics":{"a":1},"machine":"m","finished":"2026-11-23T20:00:00Z"}""",
+                "\"notebook\" is missing or not of the form NN-topic")]
+    [InlineData("""{"notebook":"07-air","mode":"slow","settings":{},"metrics":{"a":1},"machine":"m","finished":"2026-11-23T20:00:00Z"}""",
+                "\"mode\" is not full, quick or interactive")]
+    [InlineData("""{"notebook":"07-air","mode":"full","settings":{},"metrics":{"a":1},"machine":"m","finished":"yesterday"}""",
+                "\"finished\" is not a date-time")]
+    public void The_results_schema_check_names_each_problem(string json, string problem)
+    {
+        Assert.Contains(ResultsFile.Validate(json), p => p.StartsWith(problem, StringComparison.Ordinal));
+        Assert.Empty(ResultsFile.Validate(ValidResults("07-air", """{"a": 1, "b": {"c": null}}"""), "07-air"));
     }
 
     internal static string FindRepo()

@@ -14,7 +14,11 @@ public sealed record LocalisationData(Tensor Images, Tensor Targets, Tensor? Inp
     public long Count => Images.shape[0];
 }
 
-public sealed record LocalisationEpoch(int Epoch, double TrainLoss, double TestErrorPixels, double TestWithinHalfSize, TimeSpan Elapsed);
+public sealed record LocalisationEpoch(int Epoch, double TrainLoss, double TestErrorPixels, double TestWithinHalfSize, TimeSpan Elapsed)
+{
+    /// <summary>The held-out figures for a results file.</summary>
+    public Dictionary<string, object> ToMetrics() => new() { ["error_px"] = TestErrorPixels, ["centre_on_object"] = TestWithinHalfSize };
+}
 
 public static class LocaliserTraining
 {

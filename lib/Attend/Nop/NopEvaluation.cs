@@ -73,6 +73,13 @@ public sealed record NopEvaluation(double HitRate, double ChanceHitRate, double 
         $"glimpse on an object {HitRate:P1} (chance {ChanceHitRate:P1}), purity {Purity:P1} (one name for all: {MajorityShare:P1}), " +
         $"NMI {Nmi:F3}, objects found per scene {ObjectsFound:F2} of {Queries} queries";
 
+    /// <summary>The headline numbers for a results file (fractions 0-1).</summary>
+    public Dictionary<string, object> ToMetrics() => new()
+    {
+        ["glimpse_on_object"] = HitRate, ["chance_on_object"] = ChanceHitRate, ["purity"] = Purity, ["majority_share"] = MajorityShare,
+        ["nmi"] = Nmi, ["objects_found_per_scene"] = ObjectsFound, ["mean_l1"] = MeanL1, ["mean_l2"] = MeanL2,
+    };
+
     /// <summary>The object of scene <paramref name="scene"/> whose box holds the point (px, py), or −1.</summary>
     static long HitObject(float[] boxes, long scene, int slots, long count, float px, float py)
     {

@@ -39,10 +39,14 @@ public static partial class NotebookResults
         return RepoPaths.Display(path);
     }
 
+    /// <summary>A display name as a metrics key: "no CoordConv" → "no_coordconv".</summary>
+    public static string Key(string name)
+        => string.Join("_", NonKey().Split(name.ToLowerInvariant()).Where(p => p.Length > 0));
+
     /// <summary>What the last <see cref="Save"/> had to say about its metrics (non-finite values).</summary>
     public static IReadOnlyList<string> Warnings { get; private set; } = Array.Empty<string>();
 
-    /// <summary>The results document, validated (the same checks <see cref="Validate"/> makes on a file).</summary>
+    /// <summary>The results document (the runner's ResultsFile.Validate checks the files against the same schema).</summary>
     public static JsonObject Build(string notebook, Dictionary<string, object> settings, Dictionary<string, object> metrics,
                                    out List<string> warnings)
     {
@@ -102,43 +106,17 @@ public static partial class NotebookResults
         _ => null,
     };
 
+    /// <summary>The cores and the device the notebook's models ran on (TorchDevice's choice).</summary>
     static string Machine()
     {
-        string device = Environment.GetEnvironmentVariable(TorchDevice.EnvironmentVariable) is { Length: > 0 } d ? d.ToUpperInvariant() : "CPU";
+        string device;
+        try { device = TorchDevice.Default.type.ToString().ToUpperInvariant(); }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException) { device = "device unknown"; }
         return $"{Environment.ProcessorCount} cores, {device}";
     }
 
-    /// <summary>Checks a results file against the schema; returns the problems found (none when valid).</summary>
-    public static List<string> Validate(string json, string? expectedNotebook = null)
-    {
-        var problems = new List<string>();
-        JsonObject? doc;
-        try { doc = JsonNode.Parse(json) as JsonObject; }
-        catch (JsonException e) { return new List<string> { $"not JSON: {e.Message}" }; }
-        if (doc == null) return new List<string> { "not a JSON object" };
-        string? name = (doc["notebook"] as JsonValue)?.TryGetValue<string>(out var n) == true ? n : null;
-        if (name == null || !NotebookName().IsMatch(name)) problems.Add("\"notebook\" is missing or not of the form NN-topic");
-        else if (expectedNotebook != null && name != expectedNotebook) problems.Add($"\"notebook\" is {name}, expected {expectedNotebook}");
-        if ((doc["mode"] as JsonValue)?.TryGetValue<string>(out var mode) != true || mode is not ("full" or "quick" or "interactive"))
-            problems.Add("\"mode\" is not full, quick or interactive");
-        if (doc["settings"] is not JsonObject) problems.Add("\"settings\" is not an object");
-        if (doc["metrics"] is not JsonObject metrics || metrics.Count == 0) problems.Add("\"metrics\" is not a non-empty object");
-        else CheckNumbers(metrics, "metrics", problems);
-        if ((doc["machine"] as JsonValue)?.TryGetValue<string>(out _) != true) problems.Add("\"machine\" is not a string");
-        if ((doc["finished"] as JsonValue)?.TryGetValue<string>(out var when) != true
-            || !DateTime.TryParse(when, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out _))
-            problems.Add("\"finished\" is not a date-time");
-        return problems;
-    }
-
-    static void CheckNumbers(JsonObject o, string path, List<string> problems)
-    {
-        foreach (var (key, value) in o)
-        {
-            if (value is JsonObject nested) CheckNumbers(nested, $"{path}.{key}", problems);
-            else if (value != null && value.GetValueKind() != JsonValueKind.Number) problems.Add($"{path}.{key} is not a number");
-        }
-    }
+    [GeneratedRegex("[^a-z0-9]+")]
+    private static partial Regex NonKey();
 
     [GeneratedRegex("^[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex NotebookName();

@@ -20,7 +20,7 @@ public sealed record RunOptions(
 public sealed record NotebookRun(
     string Notebook, string? Written, bool Success, TimeSpan Elapsed, int CellsRun, int? FailedCell,
     CellError? Error, IReadOnlyList<string> Figures, IReadOnlyDictionary<string, string> Parameters,
-    IReadOnlyList<Headline>? Results = null);
+    RunResults? Results = null);
 
 public static class NotebookRunner
 {
@@ -96,7 +96,7 @@ public static class NotebookRunner
             .ToList();
         string results = Path.Combine(o.ResultsDir(full), Path.GetFileNameWithoutExtension(full) + ".json");
         return new NotebookRun(full, target, failed == null, sw.Elapsed, cellsRun, failed, firstError, newFigures, parameters,
-            ResultsFile.Read(results, started));
+            ResultsFile.Read(results, started, Path.GetFileNameWithoutExtension(full)));
     }
 
     /// <summary>Applies the quick parameters (with --quick) and the overrides as an injected-parameters cell.</summary>

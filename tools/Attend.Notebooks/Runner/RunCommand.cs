@@ -109,7 +109,7 @@ public static class RunCommand
             string? earlier = inplace && File.Exists(reportPath) ? File.ReadAllText(reportPath) : null;
             File.WriteAllText(reportPath, Report.Markdown(runs, reportPath, isQuick ? "quick" : "full", earlier));
             Summary.Write(runs);
-            string shown = Path.GetRelativePath(Environment.CurrentDirectory, reportPath);
+            string shown = Path.GetRelativePath(Environment.CurrentDirectory, reportPath) is var rel && !rel.StartsWith("..") ? rel : reportPath;
             AnsiConsole.MarkupLineInterpolated($"Report: {shown}. {runs.Count(r => r.Success)}/{runs.Count} notebooks succeeded.");
             return runs.All(r => r.Success) ? 0 : 1;
         });

@@ -18,7 +18,7 @@ public static class Summary
         foreach (var r in runs)
         {
             string status = r.Success ? "[green]ok[/]" : $"[red]failed[/] at cell {r.FailedCell}";
-            string headlines = ResultsFile.Describe(r, ", ", h => h.ToString(), HeadlinesShown);
+            string headlines = ResultsFile.Describe(r, "\n", h => h.ToString(), HeadlinesShown);
             table.AddRow(Markup.Escape(Path.GetFileNameWithoutExtension(r.Notebook)), status, Time(r.Elapsed), Markup.Escape(headlines));
         }
         table.AddRow("[bold]total[/]", $"{runs.Count(r => r.Success)}/{runs.Count} ok", Time(TimeSpan.FromTicks(runs.Sum(r => r.Elapsed.Ticks))), "");
