@@ -101,6 +101,48 @@ public class SessionTests
     }
 
     [Fact]
+    public async Task Libraries_show_and_update_displays_through_the_published_app_context_function()
+    {
+        var s = new ExecutionSession();
+        var r = new Recorder();
+        const string code = """
+            using Bundle = System.Collections.Generic.IReadOnlyDictionary<string, string>;
+            var show = (Func<Bundle, Action<Bundle>>)AppContext.GetData("Attend.Notebooks.Display")!;
+            var update = show(new Dictionary<string, string> { ["text/plain"] = "epoch 1", ["text/html"] = "<b>1</b>" });
+            update(new Dictionary<string, string> { ["text/plain"] = "epoch 2" });
+            try { show(new Dictionary<string, string> { ["text/html"] = "x" }); } catch (ArgumentException e) { Console.Write(e.Message); }
+            """;
+        var res = await s.ExecuteAsync(code, r);
+        Assert.True(res.Success, res.Error?.EValue);
+        Assert.Equal(2, r.Displays.Count);
+        Assert.Equal(("epoch 1", "<b>1</b>", false), (r.Displays[0].Data["text/plain"], r.Displays[0].Data["text/html"], r.Displays[0].Update));
+        Assert.Equal(("epoch 2", r.Displays[0].Id, true), (r.Displays[1].Data["text/plain"], r.Displays[1].Id, r.Displays[1].Update));
+        Assert.Equal("a display bundle needs text/plain", r.Out);
+        // Outside a cell the function says so (the library then falls back to plain lines).
+        var outside = (Func<IReadOnlyDictionary<string, string>, Action<IReadOnlyDictionary<string, string>>>)AppContext.GetData(
+            Engine.LibraryDisplay.AppContextKey)!;
+        Assert.Throws<InvalidOperationException>(() => outside(new Dictionary<string, string> { ["text/plain"] = "x" }));
+    }
+
+    [Fact]
+    public void The_runners_terminal_redraws_live_lines_in_place_or_writes_a_log_line_at_most_every_half_minute()
+    {
+        var screen = new StringWriter();
+        var live = new Runner.TerminalProgress(screen, interactive: true);
+        live.Update("epoch 1/2 long line");
+        live.Update("epoch 2/2");
+        live.EndCell();
+        Assert.Equal("\r  epoch 1/2 long line\r  epoch 2/2          \r" + new string(' ', 11) + "\r", screen.ToString());
+        var log = new StringWriter();
+        var plain = new Runner.TerminalProgress(log, interactive: false);
+        plain.Update("epoch 1/2");
+        plain.Update("epoch 2/2 batch 1");
+        plain.Update("epoch 2/2 batch 2");
+        plain.EndCell();
+        Assert.Equal($"  epoch 1/2{Environment.NewLine}  epoch 2/2 batch 2{Environment.NewLine}", log.ToString());
+    }
+
+    [Fact]
     public async Task Display_and_updates_and_time_magic()
     {
         var s = new ExecutionSession();

@@ -1,7 +1,8 @@
 // Maps a model, a training-set size and a trainer's step to epochs of minibatch training: the
 // seeded streams (TrainingSeeds), a fresh permutation each epoch, one dispose scope per batch,
 // a cancellation check before every batch, time and resident memory per epoch, and the trainer's
-// own end of epoch (evaluation, checkpoint, its record), then the progress callback. Every
+// own end of epoch (evaluation, checkpoint, its record), then the progress callback, with a live
+// progress bar throughout. Every
 // trainer in the library goes through here, so each of these is written once.
 using System.Diagnostics;
 using TorchSharp;
@@ -26,6 +27,26 @@ public static class EpochLoop
         var device = o.Device ?? CPU;
         long batches = (count + o.BatchSize - 1) / o.BatchSize;
         var history = new List<TEpoch>();
+        var bar = o.ShowProgress ? new ProgressBar(o.StartEpoch) : null;
+        string outcome = "stopped by an error";
+        try
+        {
+            Epochs(model, count, o, step, endEpoch, progress, beginEpoch, device, batches, history, bar);
+            outcome = "done";
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = "interrupted";
+            throw;
+        }
+        finally { bar?.Finish(outcome); }
+        return history;
+    }
+
+    static void Epochs<TEpoch>(nn.Module model, long count, LoopOptions o, Action<Batch> step, Func<EpochTotals, TEpoch> endEpoch,
+                               Action<TEpoch>? progress, Action<int>? beginEpoch, Device device, long batches, List<TEpoch> history,
+                               ProgressBar? bar)
+    {
         using var runStream = o.Seeding == Seeding.PerRun ? new Generator(TrainingSeeds.ForRun(o.Seed)) : null;
         for (int epoch = o.StartEpoch; epoch <= o.Epochs; epoch++)
         {
@@ -47,13 +68,17 @@ public static class EpochLoop
                         step(batch);
                         totals.AddSeen(batch.Size);
                     }
-                    o.OnBatch?.Invoke(new BatchProgress(epoch, o.Epochs, number, batches, clock.Elapsed, totals.RunningMeans()));
+                    if (o.OnBatch != null || bar != null)
+                    {
+                        var batchProgress = new BatchProgress(epoch, o.Epochs, number, batches, clock.Elapsed, totals.RunningMeans());
+                        o.OnBatch?.Invoke(batchProgress);
+                        bar?.Report(batchProgress);
+                    }
                 }
             totals.EndTraining();
             var record = endEpoch(totals);
             history.Add(record);
             progress?.Invoke(record);
         }
-        return history;
     }
 }

@@ -24,11 +24,12 @@ public enum NoiseStream
 }
 
 /// <summary>Settings of one run of <see cref="EpochLoop"/>. <paramref name="StartEpoch"/> is 1, or one
-/// past a resumed checkpoint's epoch. <paramref name="OnBatch"/> sees every finished batch (live progress).</summary>
+/// past a resumed checkpoint's epoch. <paramref name="OnBatch"/> sees every finished batch;
+/// <paramref name="ShowProgress"/> draws the live progress bar (<see cref="ProgressBar"/>).</summary>
 public sealed record LoopOptions(int Epochs, int BatchSize, long Seed, int StartEpoch = 1,
                                  Seeding Seeding = Seeding.PerEpoch, NoiseStream Noise = NoiseStream.Shuffle,
                                  Device? Device = null, CancellationToken Cancellation = default,
-                                 Action<BatchProgress>? OnBatch = null)
+                                 Action<BatchProgress>? OnBatch = null, bool ShowProgress = true)
 {
     public void Validate()
     {

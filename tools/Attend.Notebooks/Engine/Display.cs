@@ -10,6 +10,9 @@ public sealed class DisplayHandle
 
     /// <summary>Replaces what this display shows.</summary>
     public void Update(object? value) => sink.Display(Formatters.Format(value), DisplayId, isUpdate: true);
+
+    /// <summary>Replaces what this display shows with a ready MIME bundle.</summary>
+    public void Update(MimeBundle bundle) => sink.Display(bundle, DisplayId, isUpdate: true);
 }
 
 public static class DisplayContext
@@ -18,11 +21,14 @@ public static class DisplayContext
     internal static IDisposable Use(IOutputSink sink) { current = sink; return new Reset(); }
     sealed class Reset : IDisposable { public void Dispose() => current = null; }
 
-    public static DisplayHandle Show(object? value)
+    public static DisplayHandle Show(object? value) => Show(Formatters.Format(value));
+
+    /// <summary>Shows a ready MIME bundle in the running cell.</summary>
+    public static DisplayHandle Show(MimeBundle bundle)
     {
         var sink = current ?? throw new InvalidOperationException("display() can only be called while a notebook cell runs");
         var handle = new DisplayHandle(sink, Guid.NewGuid().ToString("N"));
-        sink.Display(Formatters.Format(value), handle.DisplayId, isUpdate: false);
+        sink.Display(bundle, handle.DisplayId, isUpdate: false);
         return handle;
     }
 

@@ -163,6 +163,7 @@ public sealed class ExecutionSession
         var cellOptions = options.WithFilePath($"cell {number}").WithEmitDebugInformation(debugInfo);
         using var route = ConsoleRouter.Route(sink);
         using var display = DisplayContext.Use(sink);
+        LibraryDisplay.Publish();
         Interrupt.Set(ct);
         try
         {

@@ -9,7 +9,7 @@ namespace Attend.Notebooks.Runner;
 
 public sealed record RunOptions(
     string OutDir, bool InPlace, IReadOnlyDictionary<string, string> Parameters, bool Quick,
-    TimeSpan? CellTimeout, bool ContinueOnError, string? FiguresDir = null)
+    TimeSpan? CellTimeout, bool ContinueOnError, string? FiguresDir = null, TerminalProgress? Terminal = null)
 {
     /// <summary>Where the notebooks' results files go: the repository's results/ in place, else &lt;out&gt;/results.</summary>
     public string ResultsDir(string notebook) => Path.GetFullPath(InPlace
@@ -64,7 +64,7 @@ public static class NotebookRunner
                     if (!o.ContinueOnError) break;
                     continue;
                 }
-                var outputs = new OutputCollector();
+                var outputs = new OutputCollector(onUpdate: o.Terminal == null ? null : o.Terminal.Update);
                 using var cts = o.CellTimeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
                 var result = await session.ExecuteAsync(cell.Source, outputs, cts.Token, o.CellTimeout?.Add(TimeSpan.FromSeconds(30)), position);
                 int executionCount = ++count; cellsRun++;
@@ -74,6 +74,7 @@ public static class NotebookRunner
                         error.Traceback);
                 if (result.HasValue) outputs.Result(Formatters.Format(result.Value), executionCount);
                 Record(cell, outputs, error, executionCount);
+                o.Terminal?.EndCell();
                 progress($"  cell {position}/{nb.Cells.Count} {(error == null ? "ok" : "FAILED")} ({result.Elapsed.TotalSeconds:F1} s)");
                 if (error != null)
                 {

@@ -12,9 +12,15 @@ public sealed class OutputCollector : IOutputSink
     readonly List<JsonObject> outputs = new();
     readonly Dictionary<string, JsonObject> displays = new();
     readonly Action<string, string>? echo;
+    readonly Action<string>? onUpdate;
 
     /// <param name="echo">Also receives stream text (stream name, text), e.g. for progress on the console.</param>
-    public OutputCollector(Action<string, string>? echo = null) => this.echo = echo;
+    /// <param name="onUpdate">Receives the text/plain of every display update (live progress bars).</param>
+    public OutputCollector(Action<string, string>? echo = null, Action<string>? onUpdate = null)
+    {
+        this.echo = echo;
+        this.onUpdate = onUpdate;
+    }
 
     public void Stream(string name, string text)
     {
@@ -35,6 +41,7 @@ public sealed class OutputCollector : IOutputSink
             if (isUpdate && displayId != null && displays.TryGetValue(displayId, out var existing))
             {
                 existing["data"] = Bundle(data);
+                if (onUpdate != null && data.TryGetValue("text/plain", out var text)) onUpdate(text);
                 return;
             }
             var o = new JsonObject { ["data"] = Bundle(data), ["metadata"] = new JsonObject(), ["output_type"] = "display_data" };

@@ -70,7 +70,7 @@ public static class RunCommand
             }
             double? seconds = parse.GetValue(timeout);
             var options = new RunOptions(parse.GetValue(outDir)!, inplace, overrides, isQuick,
-                seconds is > 0 ? TimeSpan.FromSeconds(seconds.Value) : null, parse.GetValue(cont));
+                seconds is > 0 ? TimeSpan.FromSeconds(seconds.Value) : null, parse.GetValue(cont), Terminal: new TerminalProgress());
             if (parse.GetValue(prepare))
             {
                 if (inplace) { AnsiConsole.MarkupLine("[red]error:[/] --prepare-only writes to --out, not --in-place"); return 2; }
