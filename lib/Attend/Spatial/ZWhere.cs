@@ -1,5 +1,6 @@
 // Maps AIR's z_where = (s, x, y) to affine θ and back, and crops/pastes glimpses with it
-// exactly as the AIR reimplementation does (image_to_window, window_to_image).
+// exactly as the AIR reimplementation does (image_to_window, window_to_image), through separable
+// bilinear sampling (equal to its affine_grid + grid_sample, with a cheaper backward pass).
 using static TorchSharp.torch;
 
 namespace Attend.Spatial;
@@ -40,13 +41,17 @@ public static class ZWhere
     public static Tensor ImageToWindow(Tensor images, Tensor zWhere, int windowSize, bool alignCorners = false)
     {
         using var _ = NewDisposeScope();
-        return Glimpse.Sample(images, ToTheta(Invert(zWhere)), windowSize, windowSize, alignCorners).MoveToOuterDisposeScope();
+        var inverse = Invert(zWhere);
+        return SeparableSampling.Sample(images, inverse[.., 0], inverse[.., 0], inverse[.., 1], inverse[.., 2], windowSize, windowSize, alignCorners)
+            .MoveToOuterDisposeScope();
     }
 
     /// <summary>AIR's window_to_image: a window pasted back on an empty canvas at z_where.</summary>
     public static Tensor WindowToImage(Tensor windows, Tensor zWhere, int canvasSize, bool alignCorners = false)
     {
+        Shapes.Require(zWhere, "z_where (s, x, y)", -1, 3);
         using var _ = NewDisposeScope();
-        return Glimpse.Sample(windows, ToTheta(zWhere), canvasSize, canvasSize, alignCorners).MoveToOuterDisposeScope();
+        return SeparableSampling.Sample(windows, zWhere[.., 0], zWhere[.., 0], zWhere[.., 1], zWhere[.., 2], canvasSize, canvasSize, alignCorners)
+            .MoveToOuterDisposeScope();
     }
 }
