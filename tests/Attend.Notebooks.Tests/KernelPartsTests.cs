@@ -143,6 +143,8 @@ public class KernelPartsTests
         Assert.Equal("message", spec["interrupt_mode"]!.GetValue<string>());
         Assert.Equal("C#", spec["language"]!.GetValue<string>());
         Assert.True(new FileInfo(Path.Combine(dir, "logo-64x64.png")).Length > 0);
+        // Jupyter starts the kernel under the allocator settings for large tensors (glibc, Linux).
+        Assert.Equal(OperatingSystem.IsLinux() ? "1" : null, spec["env"]?["MALLOC_ARENA_MAX"]?.GetValue<string>());
         string? saved = Environment.GetEnvironmentVariable("JUPYTER_PATH");
         Environment.SetEnvironmentVariable("JUPYTER_PATH", Path.Combine(d.Path, "share", "jupyter"));
         try { Assert.Contains(KernelSpec.List(), k => k.Name == "attend-test" && k.DisplayName == "C# test"); }

@@ -175,6 +175,22 @@ public class RunnerTests
         Assert.False(again.Results!.Written);
     }
 
+    [Fact]
+    public void The_runner_process_runs_notebooks_under_the_allocator_settings_for_large_tensors()
+    {
+        using var d = new TempDir();
+        var path = Nb.Write(d.Path, "01-env.ipynb", Nb.Code("Console.WriteLine(\"arena \" + Environment.GetEnvironmentVariable(\"MALLOC_ARENA_MAX\"));"));
+        var r = ChildProcess.Run("dotnet", new[] { typeof(RunCommand).Assembly.Location, "run", path, "--out", Path.Combine(d.Path, "out") }, d.Path,
+                                 TimeSpan.FromMinutes(2), new() { ["MALLOC_ARENA_MAX"] = "" });
+        Assert.True(r.ExitCode == 0, r.Output);
+        string printed = Nb.Text(Nb.Outputs(Path.Combine(d.Path, "out", "01-env.ipynb"), 0)[0]!["text"]);
+        Assert.Equal(OperatingSystem.IsLinux() ? "arena 1\n" : "arena \n", printed);
+        var off = ChildProcess.Run("dotnet", new[] { typeof(RunCommand).Assembly.Location, "run", path, "--out", Path.Combine(d.Path, "off") },
+                                   d.Path, TimeSpan.FromMinutes(2), new() { ["MALLOC_ARENA_MAX"] = "", ["ATTEND_NATIVE_ALLOCATOR"] = "off" });
+        Assert.True(off.ExitCode == 0, off.Output);
+        Assert.Equal("arena \n", Nb.Text(Nb.Outputs(Path.Combine(d.Path, "off", "01-env.ipynb"), 0)[0]!["text"]));
+    }
+
     internal static string ValidResults(string notebook, string metrics)
         => $$"""{"notebook":"{{notebook}}","mode":"quick","settings":{"seed":0},"metrics":{{metrics}},"machine":"2 cores, CPU","finished":"2026-11-23T20:00:00Z"}""";
 

@@ -1,11 +1,15 @@
 // Entry point of the notebook runner: dotnet run --project tools/Attend.Notebooks -- run …
 using System.CommandLine;
+using Attend.Notebooks;
 using Attend.Notebooks.Engine;
 using Attend.Notebooks.Kernel;
 using Attend.Notebooks.Runner;
 
 // A kernel's first cell waits for Roslyn to load and compile once: start that before anything else.
 if (args is ["kernel", "start", ..]) ExecutionSession.StartWarmUp();
+
+// Notebooks train on large tensors: run them under the allocator settings that reuse them.
+if (args is ["run", ..] && !NativeAllocator.InEffect && NativeAllocator.ReExecute(args) is { } exitCode) return exitCode;
 
 var root = new RootCommand("C# notebook engine: run .ipynb/.dib notebooks headless, or serve them to Jupyter as a kernel (Roslyn scripting).");
 root.Subcommands.Add(RunCommand.Create());

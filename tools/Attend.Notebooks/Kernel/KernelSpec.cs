@@ -71,6 +71,9 @@ public static class KernelSpec
             ["interrupt_mode"] = "message",
             ["metadata"] = new JsonObject { ["debugger"] = false },
         };
+        // Jupyter starts the kernel with this environment: the allocator settings for large tensors.
+        if (NativeAllocator.Applies)
+            spec["env"] = new JsonObject(NativeAllocator.Environment.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
         AtomicFile.WriteAllBytes(Path.Combine(dir, "kernel.json"),
             System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString(new() { WriteIndented = true }) + "\n"));
         foreach (var logo in new[] { "logo-32x32.png", "logo-64x64.png" })

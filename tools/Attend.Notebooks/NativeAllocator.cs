@@ -1,0 +1,60 @@
+// Maps the engine's processes to glibc malloc settings under which TorchSharp's large tensors are
+// reused instead of mapped afresh. libtorch allocates CPU tensors with malloc; glibc serves blocks
+// over its mmap threshold (at most 32 MB) with a fresh mmap and unmaps them on free, so every
+// batch pays one page fault per 4 KB page of every large activation. On this project's machines a
+// fault costs about 13 µs: zeros(32, 16, 128, 128) (33.6 MB) took 170 ms against 0.9 ms for
+// 31.5 MB, and the 128² localiser's training step 1.25 s against 0.14 s with these settings. One
+// arena, no mmap and no trimming keep freed tensors in the heap for the next batch. glibc reads
+// them only at process start, so the runner re-executes itself with them and the kernelspec sets
+// them for the kernel.
+using System.Diagnostics;
+
+namespace Attend.Notebooks;
+
+public static class NativeAllocator
+{
+    /// <summary>The environment (Linux, glibc): one arena, no mmap for large blocks, no trimming,
+    /// 64 MB of headroom per heap extension.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Environment = new Dictionary<string, string>
+    {
+        ["MALLOC_ARENA_MAX"] = "1",
+        ["MALLOC_MMAP_MAX_"] = "0",
+        ["MALLOC_TRIM_THRESHOLD_"] = "1000000000000",
+        ["MALLOC_TOP_PAD_"] = "67108864",
+    };
+
+    /// <summary>"1" once the runner has re-executed itself (it does so once); "off" turns the settings off.</summary>
+    const string Marker = "ATTEND_NATIVE_ALLOCATOR";
+
+    public static bool Applies => OperatingSystem.IsLinux() && System.Environment.GetEnvironmentVariable(Marker) != "off";
+
+    /// <summary>True when this process already runs with the settings (or they do not apply here).</summary>
+    public static bool InEffect
+        => !Applies || System.Environment.GetEnvironmentVariable(Marker) == "1"
+           || Environment.All(kv => System.Environment.GetEnvironmentVariable(kv.Key) == kv.Value);
+
+    /// <summary>Runs this program again with the settings, passing the console through, and returns its
+    /// exit code; null when it cannot (then the caller goes on as it is).</summary>
+    public static int? ReExecute(string[] args)
+    {
+        string? host = System.Environment.ProcessPath;
+        string entry = typeof(NativeAllocator).Assembly.Location;
+        if (host == null) return null;
+        var psi = new ProcessStartInfo(host) { UseShellExecute = false };
+        // Under the dotnet host the engine's dll comes first; an apphost is the program itself.
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet") psi.ArgumentList.Add(entry);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in Environment) psi.Environment[k] = v;
+        psi.Environment[Marker] = "1";
+        try
+        {
+            using var child = Process.Start(psi);
+            if (child == null) return null;
+            // Ctrl+C reaches both processes (one process group): the child handles it, the parent waits.
+            Console.CancelKeyPress += (_, e) => e.Cancel = true;
+            child.WaitForExit();
+            return child.ExitCode;
+        }
+        catch (System.ComponentModel.Win32Exception) { return null; }
+    }
+}
