@@ -3,6 +3,8 @@
 using Attend.Bench;
 
 if (args is ["noop"]) return 0;   // the plain program the engine's cold start is compared with
+// Measure under the allocator settings the notebooks run with (the runner's and the kernel's).
+if (!Attend.Notebooks.NativeAllocator.InEffect && Attend.Notebooks.NativeAllocator.ReExecute(args) is { } exitCode) return exitCode;
 
 int repeats = 30;
 int seeds = 5;

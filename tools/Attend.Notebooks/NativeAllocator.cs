@@ -38,7 +38,7 @@ public static class NativeAllocator
     public static int? ReExecute(string[] args)
     {
         string? host = System.Environment.ProcessPath;
-        string entry = typeof(NativeAllocator).Assembly.Location;
+        string entry = System.Reflection.Assembly.GetEntryAssembly()?.Location ?? typeof(NativeAllocator).Assembly.Location;
         if (host == null) return null;
         var psi = new ProcessStartInfo(host) { UseShellExecute = false };
         // Under the dotnet host the engine's dll comes first; an apphost is the program itself.
