@@ -39,7 +39,7 @@ static class KernelBench
         finally { Directory.Delete(prefix, true); }
     }
 
-    static string FindRepo()
+    internal static string FindRepo()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
             if (File.Exists(Path.Combine(d.FullName, "AttentionNotebooks.slnx"))) return d.FullName;

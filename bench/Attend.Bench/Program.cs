@@ -1,5 +1,5 @@
-// Entry point: dotnet run -c Release --project bench/Attend.Bench -- [foundation] [engine] [kernel] [lab] [air]
-//              [--repeats N] [--seeds K] [--first-seed S] [--epochs E]
+// Entry point: dotnet run -c Release --project bench/Attend.Bench -- [foundation] [engine] [kernel] [lab] [air] [notebooks]
+//              [--repeats N] [--seeds K] [--first-seed S] [--epochs E] [--quick]
 using Attend.Bench;
 
 if (args is ["noop"]) return 0;   // the plain program the engine's cold start is compared with
@@ -10,6 +10,7 @@ int repeats = 30;
 int seeds = 5;
 int firstSeed = 0;
 int epochs = 50;
+bool quick = false;
 var suites = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
@@ -17,10 +18,11 @@ for (int i = 0; i < args.Length; i++)
     else if (args[i] == "--seeds" && i + 1 < args.Length && int.TryParse(args[++i], out int k) && k >= 0) seeds = k;
     else if (args[i] == "--epochs" && i + 1 < args.Length && int.TryParse(args[++i], out int e) && e > 0) epochs = e;
     else if (args[i] == "--first-seed" && i + 1 < args.Length && int.TryParse(args[++i], out int f) && f >= 0) firstSeed = f;
+    else if (args[i] == "--quick") quick = true;
     else if (args[i].StartsWith("--"))
     {
-        Console.Error.WriteLine($"unknown option {args[i]}; usage: [foundation] [engine] [kernel] [lab] [air] " +
-                                "[--repeats N] [--seeds K] [--first-seed S] [--epochs E]");
+        Console.Error.WriteLine($"unknown option {args[i]}; usage: [foundation] [engine] [kernel] [lab] [air] [notebooks] " +
+                                "[--repeats N] [--seeds K] [--first-seed S] [--epochs E] [--quick]");
         return 2;
     }
     else suites.Add(args[i]);
@@ -36,7 +38,8 @@ foreach (var s in suites)
         case "kernel": if (KernelBench.Run(repeats) != 0) return 1; break;
         case "lab": LabBench.Run(repeats); break;
         case "air": AirBench.Run(repeats, seeds, firstSeed, epochs); break;
-        default: Console.Error.WriteLine($"unknown suite '{s}'; known: foundation, engine, kernel, lab, air"); return 2;
+        case "notebooks": if (NotebooksBench.Run(quick) != 0) return 1; break;
+        default: Console.Error.WriteLine($"unknown suite '{s}'; known: foundation, engine, kernel, lab, air, notebooks"); return 2;
     }
 }
 return 0;

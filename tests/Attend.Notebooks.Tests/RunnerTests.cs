@@ -191,6 +191,18 @@ public class RunnerTests
         Assert.Equal("arena \n", Nb.Text(Nb.Outputs(Path.Combine(d.Path, "off", "01-env.ipynb"), 0)[0]!["text"]));
     }
 
+    [Fact]
+    public void Report_times_are_read_back_from_this_and_the_earlier_table_format()
+    {
+        const string earlier = "# r\n\n| notebook | status | time | cells | parameters | figures |\n| --- | --- | --- | --- | --- | --- |\n"
+                               + "| [00-a.ipynb](00-a.ipynb) | ok (earlier run) | 12.8 s | 9 | defaults | |\n| 01-b.ipynb | ok | 194.6 s | 13 | defaults | |\n";
+        Assert.Equal(new Dictionary<string, double> { ["00-a.ipynb"] = 12.8, ["01-b.ipynb"] = 194.6 }, Report.Times(earlier));
+        using var d = new TempDir();
+        var run = new NotebookRun(Path.Combine(d.Path, "02-c.ipynb"), null, true, TimeSpan.FromSeconds(3.25), 1, null, null,
+                                  Array.Empty<string>(), new Dictionary<string, string>());
+        Assert.Equal(3.2, Report.Times(Report.Markdown(new[] { run }, Path.Combine(d.Path, "report.md"), "full"))["02-c.ipynb"], 6);
+    }
+
     internal static string ValidResults(string notebook, string metrics)
         => $$"""{"notebook":"{{notebook}}","mode":"quick","settings":{"seed":0},"metrics":{{metrics}},"machine":"2 cores, CPU","finished":"2026-11-23T20:00:00Z"}""";
 

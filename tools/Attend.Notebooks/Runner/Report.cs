@@ -44,24 +44,42 @@ public static class Report
         return sb.ToString();
     }
 
+    /// <summary>Each notebook's run time in seconds from a report's table (rows kept from earlier runs included).</summary>
+    public static Dictionary<string, double> Times(string report)
+    {
+        var times = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (name, cells) in Rows(report))
+            if (cells[2].EndsWith(" s") && double.TryParse(cells[2][..^2], System.Globalization.CultureInfo.InvariantCulture, out double t))
+                times[name] = t;
+        return times;
+    }
+
+    /// <summary>The table rows of a report: notebook file name and the row's cells.</summary>
+    static IEnumerable<(string Name, string[] Cells)> Rows(string report)
+    {
+        bool inTable = false;
+        foreach (var line in report.Split('\n').Select(l => l.TrimEnd('\r')))
+        {
+            if (line.StartsWith("| notebook | status | time |")) { inTable = true; continue; }
+            if (!inTable || line.StartsWith("| ---")) continue;
+            if (!line.StartsWith("| ")) { if (line.Length == 0) yield break; continue; }
+            var cells = line.Split(" | ");
+            if (cells.Length < 6) continue;
+            // "| [name.ipynb](link)" or "| name.ipynb"
+            string first = cells[0].TrimStart('|', ' ');
+            yield return (first.StartsWith('[') ? first[1..first.IndexOf(']')] : first, cells);
+        }
+    }
+
     /// <summary>The table rows of <paramref name="earlier"/> whose notebook is not among
     /// <paramref name="runs"/>, their status marked as from the earlier run.</summary>
     static List<(string Name, string Row)> KeptRows(string earlier, IReadOnlyList<NotebookRun> runs)
     {
         var ran = runs.Select(r => Path.GetFileName(r.Notebook)).ToHashSet(StringComparer.Ordinal);
         var kept = new List<(string, string)>();
-        bool inTable = false;
-        foreach (var line in earlier.Split('\n').Select(l => l.TrimEnd('\r')))
+        foreach (var (name, cells) in Rows(earlier))
         {
-            if (line == Header) { inTable = true; continue; }
-            if (!inTable || line.StartsWith("| ---")) continue;
-            if (!line.StartsWith("| ")) { if (line.Length == 0) break; continue; }
-            var cells = line.Split(" | ");
-            if (cells.Length < 7) continue;
-            // "| [name.ipynb](link)" or "| name.ipynb"
-            string first = cells[0].TrimStart('|', ' ');
-            string name = first.StartsWith('[') ? first[1..first.IndexOf(']')] : first;
-            if (ran.Contains(name)) continue;
+            if (ran.Contains(name) || cells.Length < 7) continue;
             if (!cells[1].EndsWith(EarlierMark)) cells[1] += EarlierMark;
             kept.Add((name, string.Join(" | ", cells)));
         }
