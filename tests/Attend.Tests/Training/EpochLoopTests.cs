@@ -1,26 +1,12 @@
 using Attend.Training;
-using TorchSharp.Modules;
-using static TorchSharp.torch.nn;
 
 namespace Attend.Tests.Training;
 
 public class EpochLoopTests
 {
-    sealed class Scale : Module<Tensor, Tensor>
-    {
-        readonly Parameter weight;
-        public Scale() : base(nameof(Scale))
-        {
-            weight = Parameter(ones(1));
-            RegisterComponents();
-        }
-        public Parameter Weight => weight;
-        public override Tensor forward(Tensor x) => x * weight;
-    }
-
     static List<long[]> Orders(LoopOptions o, long count)
     {
-        using var model = new Scale();
+        using var model = new ScaleModel();
         var orders = new List<long[]>();
         EpochLoop.Run(model, count, o, b => orders.Add(b.Indices.data<long>().ToArray()), t => t.Epoch);
         return orders;
@@ -59,7 +45,7 @@ public class EpochLoopTests
     [Fact]
     public void Shuffle_noise_follows_the_permutation_and_device_noise_starts_afresh()
     {
-        using var model = new Scale();
+        using var model = new ScaleModel();
         var drawn = new List<float>();
         void Draw(NoiseStream s) => EpochLoop.Run(model, 4, new LoopOptions(1, 4, 3, Noise: s),
             b => drawn.Add(rand(1, generator: b.Noise).item<float>()), t => t.Epoch);
@@ -77,7 +63,7 @@ public class EpochLoopTests
     [Fact]
     public void Epoch_means_are_weighted_by_batch_size_and_fractions_count_samples()
     {
-        using var model = new Scale();
+        using var model = new ScaleModel();
         // 5 samples in batches of 2, 2, 1: batch means 1, 2, 4 → (2·1 + 2·2 + 1·4) / 5 = 2.
         var means = new[] { 1f, 2f, 4f };
         var result = EpochLoop.Run(model, 5, new LoopOptions(1, 2, 0), b =>
@@ -94,7 +80,7 @@ public class EpochLoopTests
     [Fact]
     public void Cancellation_stops_between_batches()
     {
-        using var model = new Scale();
+        using var model = new ScaleModel();
         using var cts = new CancellationTokenSource();
         int steps = 0;
         var o = new LoopOptions(Epochs: 3, BatchSize: 1, Seed: 0, Cancellation: cts.Token);
@@ -108,7 +94,7 @@ public class EpochLoopTests
     [Fact]
     public void Temporaries_of_a_step_are_disposed_after_its_batch()
     {
-        using var model = new Scale();
+        using var model = new ScaleModel();
         var made = new List<Tensor>();
         EpochLoop.Run(model, 6, new LoopOptions(1, 3, 0), b => made.Add(model.call(b.Select(arange(6).to_type(ScalarType.Float32)))), t => t.Epoch);
         Assert.Equal(2, made.Count);
@@ -118,7 +104,7 @@ public class EpochLoopTests
     [Fact]
     public void Training_mode_is_set_each_epoch_and_progress_sees_every_batch()
     {
-        using var model = new Scale();
+        using var model = new ScaleModel();
         model.eval();
         var modes = new List<bool>();
         var batches = new List<(long, long)>();
@@ -133,7 +119,7 @@ public class EpochLoopTests
     [Fact]
     public void Bad_settings_are_rejected_with_what_is_wrong()
     {
-        using var model = new Scale();
+        using var model = new ScaleModel();
         Assert.Contains("batch size",
                         Assert.Throws<ArgumentException>(() => EpochLoop.Run(model, 5, new LoopOptions(1, 0, 0), _ => { }, t => 0)).Message);
         Assert.Contains("epochs",
@@ -145,7 +131,7 @@ public class EpochLoopTests
     [Fact]
     public void Eval_scope_restores_the_mode_even_after_an_exception()
     {
-        using var model = new Scale();
+        using var model = new ScaleModel();
         void Fail()
         {
             using var mode = ModeScope.Eval(model);

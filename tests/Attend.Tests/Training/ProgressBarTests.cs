@@ -1,22 +1,9 @@
 using Attend.Training;
-using TorchSharp.Modules;
-using static TorchSharp.torch.nn;
 
 namespace Attend.Tests.Training;
 
 public class ProgressBarTests
 {
-    sealed class Scale : Module<Tensor, Tensor>
-    {
-        readonly Parameter weight;
-        public Scale() : base(nameof(Scale))
-        {
-            weight = Parameter(ones(1));
-            RegisterComponents();
-        }
-        public override Tensor forward(Tensor x) => x * weight;
-    }
-
     static BatchProgress At(int epoch, int epochs, long batch, long batches, double loss = 12.345)
         => new(epoch, epochs, batch, batches, TimeSpan.Zero, new Dictionary<string, double> { ["loss"] = loss, ["kl"] = 0.00012 });
 
@@ -66,7 +53,7 @@ public class ProgressBarTests
     [Fact]
     public void In_a_notebook_cell_the_loop_shows_one_display_and_updates_it_to_done()
     {
-        using var model = new Scale();
+        using var model = new ScaleModel();
         var seen = WithDisplay(() => EpochLoop.Run(model, 6, new LoopOptions(2, 2, 0), b => b.Record("loss", 1.5), t => t.Epoch));
         Assert.Equal("show", seen[0].Kind);
         Assert.Contains("epoch 1/2", seen[0].Bundle["text/plain"]);
@@ -80,7 +67,7 @@ public class ProgressBarTests
     [Fact]
     public void An_interrupted_loop_leaves_its_display_saying_so_and_a_quiet_loop_shows_none()
     {
-        using var model = new Scale();
+        using var model = new ScaleModel();
         using var cts = new CancellationTokenSource();
         var seen = WithDisplay(() => Assert.Throws<OperationCanceledException>(() =>
             EpochLoop.Run(model, 10, new LoopOptions(3, 1, 0, Cancellation: cts.Token), b => { if (b.Number == 2) cts.Cancel(); }, t => t.Epoch)));
