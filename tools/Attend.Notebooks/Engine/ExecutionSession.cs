@@ -24,8 +24,10 @@ public sealed class ExecutionSession
     static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, kind: SourceCodeKind.Script);
     static readonly string[] DefaultImports =
     {
-        "System", "System.IO", "System.Linq", "System.Text", "System.Collections.Generic", "System.Threading", "System.Threading.Tasks",
-        "Attend.Notebooks.Engine"
+        "System", "System.IO", "System.Linq", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading",
+        "System.Threading.Tasks", "Attend.Notebooks.Engine",
+        // as .NET Interactive's Jupyter kernel: LaTeXString and MathString without a using
+        "Microsoft.DotNet.Interactive.Jupyter.Formatting"
     };
 
     readonly NotebookGlobals globals;
@@ -50,6 +52,8 @@ public sealed class ExecutionSession
         };
         resolver = new ReferenceResolver(log ?? (m => Console.Error.WriteLine(m)));
         options = BaseOptions(baseDirectory);
+        // Formatters a notebook registers are process-wide; a new session starts from the defaults.
+        Microsoft.DotNet.Interactive.Formatting.Formatter.ResetToDefault();
     }
 
     /// <summary>Compiles and runs a trivial script with a session's options, on its own: Roslyn's
@@ -78,7 +82,11 @@ public sealed class ExecutionSession
     /// <summary>The framework's and the engine's assemblies, read once per process and shared by every
     /// session and the kernel's warm-up, so the warm-up's reading of their metadata serves the first cell.</summary>
     static readonly Lazy<MetadataReference[]> BaseReferences = new(() =>
-        FrameworkReferences().Append(typeof(NotebookGlobals).Assembly.Location).Select(WithDocs).ToArray());
+        FrameworkReferences().Concat(EngineAssemblies.Select(t => t.Assembly.Location)).Select(WithDocs).ToArray());
+
+    /// <summary>The engine, and .NET Interactive's formatting API (Formatter, PocketView, IHtmlContent) that notebooks written for it use.</summary>
+    static readonly Type[] EngineAssemblies =
+        { typeof(NotebookGlobals), typeof(Microsoft.DotNet.Interactive.Formatting.Formatter), typeof(Microsoft.AspNetCore.Html.IHtmlContent) };
 
     static IEnumerable<string> FrameworkReferences()
     {
