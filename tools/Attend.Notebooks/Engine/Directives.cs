@@ -1,6 +1,7 @@
 // Maps a cell's directive lines (.NET Interactive syntax: #r "nuget: …", #r "path.dll",
-// #r "project dir", #:project, #!csharp / #!markdown, #!time) to references and flags, and
-// the cell's code with those lines blanked so compiler line numbers still match the cell.
+// #r "project dir", #:project, #!csharp, #!time) to references and flags, and the cell's code
+// with those lines blanked so compiler line numbers still match the cell. A cell that starts
+// with #!markdown, #!html or #!javascript is content of that language, shown as it is.
 using System.Text.RegularExpressions;
 
 namespace Attend.Notebooks.Engine;
@@ -13,7 +14,8 @@ public sealed class CellDirectives
     public List<string> Assemblies { get; } = new();
     public List<string> Projects { get; } = new();
     public bool Time { get; set; }
-    public string Language { get; set; } = "csharp";
+    /// <summary>For a markdown, HTML or JavaScript cell: the MIME type its content shows as.</summary>
+    public string? ContentMimeType { get; set; }
     public string Code { get; set; } = "";
     public bool HasReferences => Packages.Count + Assemblies.Count + Projects.Count > 0;
 }
@@ -24,6 +26,21 @@ public static partial class Directives
     [GeneratedRegex(@"^\s*#r\s+""(?<path>[^""]+)""\s*$")] private static partial Regex Reference();
     [GeneratedRegex(@"^\s*#:project\s+(?<path>.+?)\s*$")] private static partial Regex Project();
     [GeneratedRegex(@"^\s*#!(?<name>[\w#]+)\s*$")] private static partial Regex Magic();
+
+    /// <summary>The MIME type a cell of <paramref name="language"/> shows its text as (.NET Interactive's
+    /// markdown, HTML and JavaScript kernels), else null.</summary>
+    public static string? ContentMimeType(string language) => language.ToLowerInvariant() switch
+    {
+        "markdown" or "md" => "text/markdown",
+        "html" => "text/html",
+        "javascript" or "js" => "application/javascript",
+        _ => null,
+    };
+
+    /// <summary>A notebook cell's source as this engine runs it: C# as it is, a markdown, HTML or
+    /// JavaScript cell (by its .NET Interactive metadata) behind its magic line; null for other languages.</summary>
+    public static string? CellSource(string language, string source)
+        => language is "csharp" or "C#" or "c#" ? source : ContentMimeType(language) != null ? $"#!{language}\n{source}" : null;
 
     /// <summary>Parses directives; relative paths resolve against <paramref name="baseDirectory"/>.</summary>
     public static CellDirectives Parse(string source, string baseDirectory)
@@ -47,11 +64,15 @@ public static partial class Directives
             {
                 switch (m.Groups["name"].Value)
                 {
-                    case "csharp" or "c#" or "C#": d.Language = "csharp"; break;
-                    case "markdown": d.Language = "markdown"; break;
+                    case "csharp" or "c#" or "C#": break;
                     case "time": d.Time = true; break;
+                    case var name when ContentMimeType(name) is { } mime:
+                        d.ContentMimeType = mime;
+                        d.Code = string.Join("\n", lines.Skip(i + 1)).Trim('\n');
+                        return d;
                     case var other:
-                        throw new DirectiveException(i + 1, $"unsupported magic command #!{other} (supported: #!csharp, #!markdown, #!time)");
+                        throw new DirectiveException(i + 1, $"unsupported magic command #!{other}: this engine runs C# cells and shows "
+                            + "#!markdown, #!html and #!javascript cells (other magic commands: #!csharp, #!time)");
                 }
             }
             else continue;

@@ -142,7 +142,11 @@ public sealed class ExecutionSession
         CellDirectives d;
         try { d = Directives.Parse(source, baseDirectory); }
         catch (DirectiveException e) { return Fail("DirectiveError", e.Message, sw); }
-        if (d.Language != "csharp") return new CellResult(false, null, null, sw.Elapsed);
+        if (d.ContentMimeType is { } mime)
+        {
+            sink.Display(new MimeBundle { [mime] = d.Code, ["text/plain"] = d.Code }, null, isUpdate: false);
+            return new CellResult(false, null, null, sw.Elapsed);
+        }
         try
         {
             if (d.Packages.Count + d.Projects.Count > 0)

@@ -46,10 +46,11 @@ public static class NotebookRunner
             foreach (var cell in codeCells)
             {
                 int position = nb.Cells.IndexOf(cell) + 1;
-                if (cell.Language(language) is not ("csharp" or "C#" or "c#"))
+                string? source = Directives.CellSource(cell.Language(language), cell.Source);
+                if (source == null)
                 {
-                    var err = new CellError("UnsupportedLanguage", $"cell {position} is {cell.Language(language)}; this engine runs C# only",
-                        Array.Empty<string>());
+                    var err = new CellError("UnsupportedLanguage", $"cell {position} is {cell.Language(language)}; this engine runs C# cells "
+                        + "and shows markdown, HTML and JavaScript cells", Array.Empty<string>());
                     Record(cell, new OutputCollector(), err, null);
                     (failed, firstError) = (failed ?? position, firstError ?? err);
                     if (!o.ContinueOnError) break;
@@ -57,7 +58,7 @@ public static class NotebookRunner
                 }
                 var outputs = new OutputCollector();
                 using var cts = o.CellTimeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
-                var result = await session.ExecuteAsync(cell.Source, outputs, cts.Token, o.CellTimeout?.Add(TimeSpan.FromSeconds(30)), position);
+                var result = await session.ExecuteAsync(source, outputs, cts.Token, o.CellTimeout?.Add(TimeSpan.FromSeconds(30)), position);
                 int executionCount = ++count; cellsRun++;
                 var error = result.Error;
                 if (error != null && cts.IsCancellationRequested && o.CellTimeout is { } limit)
