@@ -38,6 +38,9 @@ public sealed class ExecutionSession
     ScriptState<object>? state;
     int cellNumber;
 
+    /// <summary>Package versions chosen for references without an exact version, and those a notebook recorded.</summary>
+    public ReferenceResolver Packages => resolver;
+
     /// <summary>True once a cell overran a hard time-out and may still be running: the session
     /// cannot be used any more.</summary>
     public bool Broken { get; private set; }
@@ -50,7 +53,7 @@ public sealed class ExecutionSession
             NotebookPath = notebookPath != null ? Path.GetFullPath(notebookPath) : "",
             NotebookDirectory = baseDirectory
         };
-        resolver = new ReferenceResolver(log ?? (m => Console.Error.WriteLine(m)));
+        resolver = new ReferenceResolver(log ?? (m => Console.Error.WriteLine(m)), baseDirectory);
         options = BaseOptions(baseDirectory);
         // Formatters a notebook registers are process-wide; a new session starts from the defaults.
         Microsoft.DotNet.Interactive.Formatting.Formatter.ResetToDefault();
@@ -149,8 +152,13 @@ public sealed class ExecutionSession
         }
         try
         {
+            resolver.AddSources(d.Sources);
             if (d.Packages.Count + d.Projects.Count > 0)
-                options = options.AddReferences(resolver.Resolve(d.Packages, d.Projects).Select(p => MetadataReference.CreateFromFile(p)));
+            {
+                var references = resolver.Resolve(d.Packages, d.Projects);
+                foreach (var note in resolver.Notes) sink.Stream("stdout", note + "\n");
+                options = options.AddReferences(references.Select(p => MetadataReference.CreateFromFile(p)));
+            }
             if (d.Assemblies.Count > 0) options = options.AddReferences(d.Assemblies.Select(p => MetadataReference.CreateFromFile(p)));
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or BadImageFormatException)

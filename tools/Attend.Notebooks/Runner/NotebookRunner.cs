@@ -9,7 +9,7 @@ namespace Attend.Notebooks.Runner;
 
 public sealed record RunOptions(
     string OutDir, bool InPlace, IReadOnlyDictionary<string, string> Parameters, bool Quick,
-    TimeSpan? CellTimeout, bool ContinueOnError, string? FiguresDir = null);
+    TimeSpan? CellTimeout, bool ContinueOnError, string? FiguresDir = null, bool UpdatePackages = false);
 
 public sealed record NotebookRun(
     string Notebook, string? Written, bool Success, TimeSpan Elapsed, int CellsRun, int? FailedCell,
@@ -18,6 +18,9 @@ public sealed record NotebookRun(
 public static class NotebookRunner
 {
     public const string QuickParametersKey = "quick_parameters";
+    /// <summary>metadata.attend.packages: the versions chosen for #r "nuget: …" without an exact version,
+    /// so a re-run of the executed notebook restores the same ones (--update-packages chooses anew).</summary>
+    public const string PackagesKey = "packages";
 
     public static async Task<NotebookRun> RunAsync(string path, RunOptions o, Action<string> progress)
     {
@@ -35,6 +38,8 @@ public static class NotebookRunner
         string savedCwd = Environment.CurrentDirectory;
         Environment.CurrentDirectory = Path.GetDirectoryName(full)!;
         var session = new ExecutionSession(full, m => progress("  " + m));
+        if (!o.UpdatePackages && nb.Metadata["attend"]?[PackagesKey] is JsonObject recorded)
+            foreach (var (name, version) in recorded) session.Packages.Recorded[name] = version!.GetValue<string>();
         string language = nb.DefaultLanguage;
         int count = 0;
         int cellsRun = 0;
@@ -75,6 +80,7 @@ public static class NotebookRunner
             }
         }
         finally { Environment.CurrentDirectory = savedCwd; }
+        RecordPackages(nb, session.Packages.Chosen);
 
         // A failed in-place run must not replace the committed notebook: it goes to the output folder.
         string target = o.InPlace && failed == null
@@ -111,6 +117,13 @@ public static class NotebookRunner
         Directory.CreateDirectory(o.OutDir);
         nb.Save(target);
         return target;
+    }
+
+    static void RecordPackages(Notebook nb, IReadOnlyDictionary<string, string> chosen)
+    {
+        if (chosen.Count == 0) return;
+        if (nb.Metadata["attend"] is not JsonObject attend) nb.Metadata["attend"] = attend = new JsonObject();
+        attend[PackagesKey] = new JsonObject(chosen.OrderBy(kv => kv.Key).Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
     }
 
     static void Record(Cell cell, OutputCollector outputs, CellError? error, int? executionCount)
