@@ -45,11 +45,12 @@ public class SubkernelCellTests
             return c;
         }
         var path = Nb.Write(d.Path, "polyglot.ipynb", Cell("<i>hi</i>", "html"), Cell("**bold**", "markdown"), Cell("1 + 1", "csharp"),
-                            Cell("let x = 1", "fsharp"));
+                            Cell("let x = 1", "fsharp"), Cell("#!javascript\nalert(1)", "javascript"));
         var run = await Nb.Run(path, Path.Combine(d.Path, "out"), cont: true);
         Assert.Equal("<i>hi</i>", Nb.Text(Nb.Outputs(run.Written!, 0)[0]!["data"]!["text/html"]));
         Assert.Equal("**bold**", Nb.Text(Nb.Outputs(run.Written!, 1)[0]!["data"]!["text/markdown"]));
         Assert.Equal("2", Nb.Text(Nb.Outputs(run.Written!, 2)[0]!["data"]!["text/plain"]));
         Assert.Contains("fsharp", Nb.Text(Nb.Outputs(run.Written!, 3)[0]!["evalue"]));
+        Assert.Equal("alert(1)", Nb.Text(Nb.Outputs(run.Written!, 4)[0]!["data"]!["application/javascript"]));   // magic line kept in the source
     }
 }

@@ -44,7 +44,11 @@ public static partial class Directives
     /// <summary>A notebook cell's source as this engine runs it: C# as it is, a markdown, HTML or
     /// JavaScript cell (by its .NET Interactive metadata) behind its magic line; null for other languages.</summary>
     public static string? CellSource(string language, string source)
-        => language is "csharp" or "C#" or "c#" ? source : ContentMimeType(language) != null ? $"#!{language}\n{source}" : null;
+    {
+        if (language is "csharp" or "C#" or "c#") return source;
+        if (ContentMimeType(language) == null) return null;
+        return Magic().IsMatch(source.TrimStart().Split('\n')[0]) ? source : $"#!{language}\n{source}";   // Polyglot keeps the line, Jupyter not
+    }
 
     /// <summary>Parses directives; relative paths resolve against <paramref name="baseDirectory"/>.</summary>
     public static CellDirectives Parse(string source, string baseDirectory)

@@ -112,7 +112,8 @@ public sealed class ReferenceResolver
             return Chosen[p.Name] = recorded;
         }
         string version = PackageVersions.Resolve(p.Name, p.Version, sources, workingDirectory);
-        Notes.Add($"{p.Name} {version} ({request}; {(p.Version == null ? "the newest" : "chosen from")} the versions the package sources serve)");
+        string how = p.Version == null ? "the newest version" : "chosen from the versions";
+        Notes.Add($"{p.Name} {version} ({request}; {how} the package sources serve)");
         return Chosen[p.Name] = version;
     }
 
