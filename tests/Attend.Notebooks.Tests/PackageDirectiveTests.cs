@@ -67,6 +67,18 @@ public class PackageDirectiveTests
     }
 
     [Fact]
+    public async Task A_loaded_version_that_fits_a_later_request_is_kept_and_another_exact_one_is_refused()
+    {
+        var (s, r, res) = await Run($"#r \"nuget: {Package}, 1.0.0\"");
+        Assert.True(res.Success, res.Error?.EValue);
+        foreach (var request in new[] { ", [1.0,2.0)", "" })
+            Assert.True((await s.ExecuteAsync($"#r \"nuget: {Package}{request}\"", r)).Success, request);
+        Assert.DoesNotContain("1.2.0", r.Out);
+        var other = await s.ExecuteAsync($"#r \"nuget: {Package}, 1.2.0\"", r);
+        Assert.Contains("conflicts with version 1.0.0 already loaded", other.Error!.EValue);
+    }
+
+    [Fact]
     public async Task An_unknown_package_is_an_error_naming_it_and_the_sources_searched()
     {
         var (_, _, res) = await Run("#r \"nuget: Attend.Test.NoSuchPackage\"");

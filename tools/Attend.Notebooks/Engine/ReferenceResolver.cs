@@ -99,12 +99,12 @@ public sealed class ReferenceResolver
         foreach (var source in newSources) if (!sources.Contains(source)) sources.Add(source);
     }
 
-    /// <summary>An exact version as it is; else the version already loaded, the one the notebook
+    /// <summary>An exact version as it is; else the version already loaded or the one the notebook
     /// recorded (when it fits the request), or the one the package sources offer, said in a note.</summary>
     string VersionFor(PackageRef p)
     {
         if (PackageVersions.IsExact(p.Version)) return p.Version!;
-        if (p.Version == null && packages.TryGetValue(p.Name, out var loaded)) return loaded;
+        if (packages.TryGetValue(p.Name, out var loaded) && PackageVersions.Fits(p.Version, loaded)) return loaded;
         string request = p.Version ?? "no version given";
         if (Recorded.TryGetValue(p.Name, out var recorded) && PackageVersions.Fits(p.Version, recorded))
         {
