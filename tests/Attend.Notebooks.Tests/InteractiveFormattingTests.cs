@@ -102,6 +102,17 @@ public class InteractiveFormattingTests
     }
 
     [Fact]
+    public async Task Kernel_helpers_of_dotnet_interactive_compile_imported_or_qualified_and_a_trailing_display_shows_once()
+    {
+        var (s, r) = await Start();
+        var res = await s.ExecuteAsync("using static Microsoft.DotNet.Interactive.Kernel;\ndisplay(HTML(\"<b>a</b>\"))", r);
+        Assert.True(res.Success, res.Error?.EValue);
+        Assert.False(res.HasValue);
+        Assert.Equal("<b>a</b>", r.Displays.Single().Data["text/html"]);
+        Assert.Equal("<i>b</i>", (await Value(s, "Microsoft.DotNet.Interactive.Kernel.HTML(\"<i>b</i>\")"))["text/html"]);
+    }
+
+    [Fact]
     public async Task Display_table_shows_a_column_per_property_and_aligned_text()
     {
         var (s, r) = await Start();

@@ -196,7 +196,8 @@ public sealed class ExecutionSession
             if (declares) state = next;
             if (d.Time) sink.Stream("stdout", $"Wall time: {sw.Elapsed.TotalMilliseconds:F0} ms\n");
             object? value = next.ReturnValue;
-            return new CellResult(hasValue && value != null, value, null, sw.Elapsed);
+            // A cell ending in display(x) without a semicolon has shown x already, not its handle.
+            return new CellResult(hasValue && value is not (null or DisplayHandle), value, null, sw.Elapsed);
         }
         catch (CompilationErrorException e)
         {
