@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Attend.Notebooks.Tests;
 
@@ -74,4 +75,35 @@ public class JupyterKernelTests(JupyterTools jupyter) : IClassFixture<JupyterToo
         }
         foreach (var i in inputs) File.Delete(i);
     }
+
+    /// <summary>The .NET Interactive-style notebooks of tests/interactive, executed by nbconvert on the
+    /// kernel, give the runner's MIME bundles, output by output (chart ids, fresh GUIDs, aside).</summary>
+    [Fact]
+    public void Nbconvert_on_the_kernel_gives_the_runners_bundles_for_dotnet_interactive_notebooks()
+    {
+        using var byRunner = new TempDir();
+        using var byKernel = new TempDir();
+        var notebooks = Directory.GetFiles(InteractiveNotebooksTests.Folder, "*.ipynb").Order().ToList();
+        var run = ChildProcess.Run("dotnet", new[] { jupyter.Engine, "run", InteractiveNotebooksTests.Folder, "--out", byRunner.Path },
+                                   jupyter.Repo, TimeSpan.FromMinutes(10));
+        Assert.True(run.ExitCode == 0, run.Output);
+        var args = new[] { "-m", "nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=attend-csharp",
+                           "--ExecutePreprocessor.timeout=600", "--output-dir", byKernel.Path }.Concat(notebooks).ToArray();
+        var r = ChildProcess.Run(jupyter.Python, args, jupyter.Repo, TimeSpan.FromMinutes(10), jupyter.Env());
+        Assert.True(r.ExitCode == 0, $"nbconvert failed (exit {r.ExitCode}):\n{r.Output}");
+        foreach (var name in notebooks.Select(Path.GetFileName))
+        {
+            var expected = Bundles(Path.Combine(byRunner.Path, name!));
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, Bundles(Path.Combine(byKernel.Path, name!)));
+        }
+    }
+
+    static List<string> Bundles(string executed)
+        => JsonNode.Parse(File.ReadAllText(executed))!["cells"]!.AsArray()
+            .Where(c => c!["cell_type"]!.GetValue<string>() == "code")
+            .SelectMany(c => c!["outputs"]!.AsArray().Where(o => o!["data"] != null).Select(o =>
+                $"{c["id"]} {o!["output_type"]}: " + string.Join("\n", ((JsonObject)o["data"]!).Select(kv => $"{kv.Key}={Nb.Text(kv.Value)}"))))
+            .Select(b => Regex.Replace(b, "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<guid>"))
+            .ToList();
 }

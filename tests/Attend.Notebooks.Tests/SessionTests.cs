@@ -160,10 +160,10 @@ public class SessionTests
     public async Task Bad_directives_are_errors_naming_the_line()
     {
         var s = new ExecutionSession();
-        var res = await s.ExecuteAsync("var a = 1;\n#r \"nuget: Newtonsoft.Json\"", new Recorder());
+        var res = await s.ExecuteAsync("var a = 1;\n#r \"nuget: Newtonsoft.Json, [1.0\"", new Recorder());
         Assert.Equal("DirectiveError", res.Error!.EName);
         Assert.Contains("line 2", res.Error.EValue);
-        Assert.Contains("pinned version", res.Error.EValue);
+        Assert.Contains("'[1.0' is not a version or a version range", res.Error.EValue);
         res = await s.ExecuteAsync("#r \"no/such/lib.dll\"", new Recorder());
         Assert.Contains("not found", res.Error!.EValue);
         res = await s.ExecuteAsync("#!fsharp", new Recorder());

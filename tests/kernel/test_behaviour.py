@@ -134,6 +134,24 @@ class KernelBehaviour(unittest.TestCase):
         self.assertEqual(kinds, ["display_data", "update_display_data"])
         self.assertEqual(outputs[0]["content"]["transient"]["display_id"], outputs[1]["content"]["transient"]["display_id"])
 
+    def test_dotnet_interactive_outputs_arrive_in_their_mime_types(self):
+        """Cells written for .NET Interactive: subkernel cells, LaTeX, registered formatters, named MIME types."""
+        def data(code, kind):
+            content, outputs = self.run_cell(code)
+            self.assertEqual(content["status"], "ok", content)
+            return [m["content"]["data"] for m in outputs if m["msg_type"] == kind]
+        self.assertEqual(data("#!html\n<b>x</b>", "display_data"), [{"text/html": "<b>x</b>", "text/plain": "<b>x</b>"}])
+        self.assertEqual(data('(LaTeXString)"x^2"', "execute_result")[0]["text/latex"], "x^2")
+        registered = data('using Microsoft.DotNet.Interactive.Formatting;\nrecord Pt(int X);\n'
+                          'Formatter.Register<Pt>((p, w) => w.Write($"<i>{p.X}</i>"), "text/html");\ndisplay(new Pt(7));', "display_data")
+        self.assertEqual(registered[0]["text/html"], "<i>7</i>")
+        content, outputs = self.run_cell('var h = display(1, "text/html"); h.Update(2);')
+        updates = [m["content"]["data"] for m in outputs if m["msg_type"] == "update_display_data"]
+        self.assertIn("<pre>2</pre>", updates[0]["text/html"])
+        content, outputs = self.run_cell("#!fsharp\nlet x = 1")
+        self.assertEqual(content["status"], "error")
+        self.assertIn("#!fsharp", content["evalue"])
+
     def test_compile_error_sends_exactly_one_error(self):
         content, outputs = self.run_cell("int x = \"not an int\";")
         self.assertEqual(content["status"], "error")

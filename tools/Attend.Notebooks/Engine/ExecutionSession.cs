@@ -24,8 +24,10 @@ public sealed class ExecutionSession
     static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, kind: SourceCodeKind.Script);
     static readonly string[] DefaultImports =
     {
-        "System", "System.IO", "System.Linq", "System.Text", "System.Collections.Generic", "System.Threading", "System.Threading.Tasks",
-        "Attend.Notebooks.Engine"
+        "System", "System.IO", "System.Linq", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading",
+        "System.Threading.Tasks", "Attend.Notebooks.Engine",
+        // as .NET Interactive's Jupyter kernel: LaTeXString and MathString without a using
+        "Microsoft.DotNet.Interactive.Jupyter.Formatting"
     };
 
     readonly NotebookGlobals globals;
@@ -35,6 +37,9 @@ public sealed class ExecutionSession
     ScriptOptions options;
     ScriptState<object>? state;
     int cellNumber;
+
+    /// <summary>Package versions chosen for references without an exact version, and those a notebook recorded.</summary>
+    public ReferenceResolver Packages => resolver;
 
     /// <summary>True once a cell overran a hard time-out and may still be running: the session
     /// cannot be used any more.</summary>
@@ -48,8 +53,10 @@ public sealed class ExecutionSession
             NotebookPath = notebookPath != null ? Path.GetFullPath(notebookPath) : "",
             NotebookDirectory = baseDirectory
         };
-        resolver = new ReferenceResolver(log ?? (m => Console.Error.WriteLine(m)));
+        resolver = new ReferenceResolver(log ?? (m => Console.Error.WriteLine(m)), baseDirectory);
         options = BaseOptions(baseDirectory);
+        // Formatters a notebook registers are process-wide; a new session starts from the defaults.
+        Microsoft.DotNet.Interactive.Formatting.Formatter.ResetToDefault();
     }
 
     /// <summary>Compiles and runs a trivial script with a session's options, on its own: Roslyn's
@@ -84,7 +91,11 @@ public sealed class ExecutionSession
     /// <summary>The framework's and the engine's assemblies, read once per process and shared by every
     /// session and the kernel's warm-up, so the warm-up's reading of their metadata serves the first cell.</summary>
     static readonly Lazy<MetadataReference[]> BaseReferences = new(() =>
-        FrameworkReferences().Append(typeof(NotebookGlobals).Assembly.Location).Select(WithDocs).ToArray());
+        FrameworkReferences().Concat(EngineAssemblies.Select(t => t.Assembly.Location)).Select(WithDocs).ToArray());
+
+    /// <summary>The engine, and .NET Interactive's formatting API (Formatter, PocketView, IHtmlContent) that notebooks written for it use.</summary>
+    static readonly Type[] EngineAssemblies =
+        { typeof(NotebookGlobals), typeof(Microsoft.DotNet.Interactive.Formatting.Formatter), typeof(Microsoft.AspNetCore.Html.IHtmlContent) };
 
     static IEnumerable<string> FrameworkReferences()
     {
@@ -140,11 +151,20 @@ public sealed class ExecutionSession
         CellDirectives d;
         try { d = Directives.Parse(source, baseDirectory); }
         catch (DirectiveException e) { return Fail("DirectiveError", e.Message, sw); }
-        if (d.Language != "csharp") return new CellResult(false, null, null, sw.Elapsed);
+        if (d.ContentMimeType is { } mime)
+        {
+            sink.Display(new MimeBundle { [mime] = d.Code, ["text/plain"] = d.Code }, null, isUpdate: false);
+            return new CellResult(false, null, null, sw.Elapsed);
+        }
         try
         {
+            resolver.AddSources(d.Sources);
             if (d.Packages.Count + d.Projects.Count > 0)
-                options = options.AddReferences(resolver.Resolve(d.Packages, d.Projects).Select(p => MetadataReference.CreateFromFile(p)));
+            {
+                var references = resolver.Resolve(d.Packages, d.Projects);
+                foreach (var note in resolver.Notes) sink.Stream("stdout", note + "\n");
+                options = options.AddReferences(references.Select(p => MetadataReference.CreateFromFile(p)));
+            }
             if (d.Assemblies.Count > 0) options = options.AddReferences(d.Assemblies.Select(p => MetadataReference.CreateFromFile(p)));
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or BadImageFormatException)
@@ -183,7 +203,8 @@ public sealed class ExecutionSession
             if (declares) state = next;
             if (d.Time) sink.Stream("stdout", $"Wall time: {sw.Elapsed.TotalMilliseconds:F0} ms\n");
             object? value = next.ReturnValue;
-            return new CellResult(hasValue && value != null, value, null, sw.Elapsed);
+            // A cell ending in display(x) without a semicolon has shown x already, not its handle.
+            return new CellResult(hasValue && value is not (null or DisplayHandle), value, null, sw.Elapsed);
         }
         catch (CompilationErrorException e)
         {

@@ -2,7 +2,8 @@
 // SkiaSharp images and ScottPlot plots, text/html for Plotly.NET and XPlot charts and for
 // objects with ToHtml(), TorchSharp tensors as their printed values, dictionaries and 2-D arrays
 // as tables (TableFormatters). Types from packages the engine does not reference are recognised
-// by name and called by reflection.
+// by name and called by reflection. What a notebook registers with .NET Interactive's Formatter
+// comes first; objects, records and sequences of them show as its tables (InteractiveFormatting).
 using System.Collections;
 using System.Reflection;
 
@@ -12,11 +13,24 @@ public static class Formatters
 {
     static readonly byte[] PngMagic = { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A };
 
+    /// <summary>The bundle in exactly <paramref name="mimeTypes"/> and text/plain (as display(x, mimeTypes)
+    /// in .NET Interactive): the engine's own rendering where it has that type, else the formatting package's.</summary>
+    public static MimeBundle Format(object? value, IReadOnlyCollection<string> mimeTypes)
+    {
+        if (mimeTypes.Count == 0) return Format(value);
+        var own = Format(value);
+        var b = new MimeBundle();
+        foreach (var mime in mimeTypes.Append(InteractiveFormatting.PlainText).Distinct())
+            b[mime] = own.TryGetValue(mime, out var text) ? text : InteractiveFormatting.Format(value, new[] { mime })[mime];
+        return b;
+    }
+
     public static MimeBundle Format(object? value)
     {
         var b = new MimeBundle();
         if (value == null) { b["text/plain"] = "<null>"; return b; }
         var type = value.GetType();
+        if (InteractiveFormatting.Customised(type)) return InteractiveFormatting.Format(value);
         byte[]? png = AsPng(value, type);
         if (png != null)
         {
@@ -31,6 +45,7 @@ public static class Formatters
             return b;
         }
         string? html = AsHtml(value, type);
+        if (html == null && InteractiveFormatting.ShowsAsTable(value)) return InteractiveFormatting.Format(value);
         if (html != null) b["text/html"] = html;
         b["text/plain"] = AsText(value, type);
         return b;

@@ -16,7 +16,7 @@ public static class LibraryDisplay
 
     static Action<IReadOnlyDictionary<string, string>> Show(IReadOnlyDictionary<string, string> bundle)
     {
-        var handle = DisplayContext.Show(ToMime(bundle));
+        var handle = DisplayContext.Show(ToMime(bundle), Array.Empty<string>());
         return updated => handle.Update(ToMime(updated));
     }
 

@@ -1,5 +1,8 @@
-// The globals every cell sees: display(), the notebook's location, and the running cell's
-// cancellation token.
+// The globals every cell sees: display(), the notebook's location, the running cell's
+// cancellation token, and .NET Interactive's HTML(), Javascript() and CSS() helpers.
+using Microsoft.AspNetCore.Html;
+using Microsoft.DotNet.Interactive.Formatting;
+
 namespace Attend.Notebooks.Engine;
 
 public class NotebookGlobals
@@ -8,8 +11,17 @@ public class NotebookGlobals
     public string NotebookDirectory { get; internal set; } = "";
     public CancellationToken CancellationToken => Interrupt.Token;
 
-    public DisplayHandle display(object? value) => DisplayContext.Show(value);
+    public DisplayHandle display(object? value, params string[] mimeTypes) => DisplayContext.Show(value, mimeTypes);
     public void clear_output(bool wait = false) => DisplayContext.Clear(wait);
+
+    /// <summary>Text to show as HTML, unencoded (a cell's value or display(HTML(...))).</summary>
+    public IHtmlContent HTML(string content) => content.ToHtmlContent();
+
+    /// <summary>Runs script in the front end, as a text/html script element (as .NET Interactive does).</summary>
+    public void Javascript(string scriptContent) => $"<script type=\"text/javascript\">{scriptContent}</script>".DisplayAs("text/html");
+
+    /// <summary>Adds a style sheet to the page, as .NET Interactive's CSS().</summary>
+    public void CSS(string content) => $"<style>{content}</style>".DisplayAs("text/html");
 }
 
 /// <summary>Cooperative interruption: the engine inserts Interrupt.Check() at the top of every

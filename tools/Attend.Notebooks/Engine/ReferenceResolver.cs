@@ -2,6 +2,7 @@
 // small SDK host project (cached by package set), builds it with `dotnet build`, and makes
 // its output's managed and native libraries loadable. TorchSharp's patched native library is
 // loaded by full path before any TorchSharp call, so a system libtorch cannot shadow it.
+// A package without one exact version gets one here (PackageVersions), once per session.
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Runtime.Loader;
@@ -19,9 +20,32 @@ public sealed class ReferenceResolver
     static bool hooked;
     readonly Dictionary<string, string> packages = new(StringComparer.OrdinalIgnoreCase);
     readonly List<string> projects = new();
+    readonly List<string> sources = new();
     readonly Action<string> log;
+    readonly string workingDirectory;
 
-    public ReferenceResolver(Action<string> log) => this.log = log;
+    public ReferenceResolver(Action<string> log, string workingDirectory)
+    {
+        this.log = log;
+        this.workingDirectory = workingDirectory;
+    }
+
+    /// <summary>Versions a notebook recorded for its packages without an exact version; used instead of a search.</summary>
+    public Dictionary<string, string> Recorded { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The versions chosen for packages without an exact version (to record for the next run).</summary>
+    public Dictionary<string, string> Chosen { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>What the last Resolve chose and why, for the cell's output.</summary>
+    public List<string> Notes { get; } = new();
+
+    /// <summary>Packages that only plug charts into .NET Interactive: the chart package they extend
+    /// is restored instead, and the engine displays its charts itself.</summary>
+    static readonly Dictionary<string, string> ExtensionPackages = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["XPlot.Plotly.Interactive"] = "XPlot.Plotly",
+        ["Plotly.NET.Interactive"] = "Plotly.NET",
+    };
 
     public static string CacheRoot => Environment.GetEnvironmentVariable("ATTEND_NOTEBOOK_CACHE") is { Length: > 0 } c ? c
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "attend-notebooks", "hosts");
@@ -30,17 +54,26 @@ public sealed class ReferenceResolver
     /// A package already loaded at another version is an error (one version per session).</summary>
     public IReadOnlyList<string> Resolve(IEnumerable<PackageRef> newPackages, IEnumerable<string> newProjects)
     {
-        foreach (var p in newPackages)
+        Notes.Clear();
+        foreach (var requested in newPackages)
         {
-            if (packages.TryGetValue(p.Name, out var v) && v != p.Version)
+            var p = requested;
+            if (ExtensionPackages.TryGetValue(p.Name, out var chartPackage))
+            {
+                p = new PackageRef(chartPackage, null);
+                Notes.Add($"{requested.Name} plugs charts into .NET Interactive; using {chartPackage}, whose charts this engine displays itself");
+            }
+            string version = VersionFor(p);
+            if (packages.TryGetValue(p.Name, out var v) && v != version)
                 throw new InvalidOperationException(
-                    $"package {p.Name} {p.Version} conflicts with version {v} already loaded in this notebook; "
+                    $"package {p.Name} {version} conflicts with version {v} already loaded in this notebook; "
                     + "restart the session to change versions");
-            packages[p.Name] = p.Version;
+            packages[p.Name] = version;
         }
         foreach (var pr in newProjects) if (!projects.Contains(pr)) projects.Add(pr);
         string key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Join(";", packages.OrderBy(k => k.Key).Select(k => $"{k.Key}={k.Value}")) + "|" + string.Join(";", projects.Order()))))[..16];
+            string.Join(";", packages.OrderBy(k => k.Key).Select(k => $"{k.Key}={k.Value}")) + "|" + string.Join(";", projects.Order())
+            + (sources.Count > 0 ? "|" + string.Join(";", sources) : ""))))[..16];
         string dir = Path.Combine(CacheRoot, key);
         string output = Path.Combine(dir, "out");
         string stamp = Path.Combine(dir, ".built");
@@ -58,6 +91,30 @@ public sealed class ReferenceResolver
                 log($"{string.Join(", ", projects.Select(Path.GetFileNameWithoutExtension))} is up to date");
         }
         return Load(output);
+    }
+
+    /// <summary>Adds package sources (#i "nuget: …") that later searches and restores use too.</summary>
+    public void AddSources(IEnumerable<string> newSources)
+    {
+        foreach (var source in newSources) if (!sources.Contains(source)) sources.Add(source);
+    }
+
+    /// <summary>An exact version as it is; else the version already loaded or the one the notebook
+    /// recorded (when it fits the request), or the one the package sources offer, said in a note.</summary>
+    string VersionFor(PackageRef p)
+    {
+        if (PackageVersions.IsExact(p.Version)) return p.Version!;
+        if (packages.TryGetValue(p.Name, out var loaded) && PackageVersions.Fits(p.Version, loaded)) return loaded;
+        string request = p.Version ?? "no version given";
+        if (Recorded.TryGetValue(p.Name, out var recorded) && PackageVersions.Fits(p.Version, recorded))
+        {
+            Notes.Add($"{p.Name} {recorded} ({request}; the version this notebook recorded)");
+            return Chosen[p.Name] = recorded;
+        }
+        string version = PackageVersions.Resolve(p.Name, p.Version, sources, workingDirectory);
+        string how = p.Version == null ? "the newest version" : "chosen from the versions";
+        Notes.Add($"{p.Name} {version} ({request}; {how} the package sources serve)");
+        return Chosen[p.Name] = version;
     }
 
     static FileStream AcquireLock(string path)
@@ -79,7 +136,8 @@ public sealed class ReferenceResolver
         sb.AppendLine("  <PropertyGroup><TargetFramework>net10.0</TargetFramework><CopyLocalLockFileAssemblies>true</CopyLocalLockFileAssemblies>");
         sb.AppendLine("    <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally><EnableDefaultItems>false</EnableDefaultItems>");
         sb.AppendLine("    <NoWarn>NU1603;NU1701;NU1901;NU1902;NU1903</NoWarn>"
-            + "<GenerateDocumentationFile>false</GenerateDocumentationFile></PropertyGroup>");
+            + "<GenerateDocumentationFile>false</GenerateDocumentationFile>"
+            + $"<RestoreAdditionalProjectSources>{string.Join(";", sources)}</RestoreAdditionalProjectSources></PropertyGroup>");
         sb.AppendLine("  <ItemGroup>");
         foreach (var (name, version) in packages) sb.AppendLine($"    <PackageReference Include=\"{name}\" Version=\"{version}\" />");
         foreach (var p in projects) sb.AppendLine($"    <ProjectReference Include=\"{p}\" />");

@@ -38,7 +38,8 @@ public static class TableFormatters
         return Table(header, body, rows, title);
     }
 
-    static (string, string) Table(string[] header, IEnumerable<string[]> rows, int count, string title)
+    /// <summary>(text/plain, text/html) for rows of cells under a header; <paramref name="count"/> rows in all.</summary>
+    internal static (string Text, string Html) Table(string[] header, IEnumerable<string[]> rows, int count, string title)
     {
         var shown = rows.Take(MaxRows).ToList();
         string more = count > shown.Count ? $"… {count - shown.Count} more rows" : "";
@@ -71,7 +72,7 @@ public static class TableFormatters
         return sb.ToString();
     }
 
-    static string Show(object? v) => v switch
+    internal static string Show(object? v) => v switch
     {
         null => "<null>",
         string s => s,

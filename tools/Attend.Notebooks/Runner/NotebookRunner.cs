@@ -9,7 +9,7 @@ namespace Attend.Notebooks.Runner;
 
 public sealed record RunOptions(
     string OutDir, bool InPlace, IReadOnlyDictionary<string, string> Parameters, bool Quick,
-    TimeSpan? CellTimeout, bool ContinueOnError, string? FiguresDir = null, TerminalProgress? Terminal = null)
+    TimeSpan? CellTimeout, bool ContinueOnError, string? FiguresDir = null, bool UpdatePackages = false, TerminalProgress? Terminal = null)
 {
     /// <summary>Where the notebooks' results files go: the repository's results/ in place, else &lt;out&gt;/results.</summary>
     public string ResultsDir(string notebook) => Path.GetFullPath(InPlace
@@ -25,6 +25,9 @@ public sealed record NotebookRun(
 public static class NotebookRunner
 {
     public const string QuickParametersKey = "quick_parameters";
+    /// <summary>metadata.attend.packages: the versions chosen for #r "nuget: …" without an exact version,
+    /// so a re-run of the executed notebook restores the same ones (--update-packages chooses anew).</summary>
+    public const string PackagesKey = "packages";
 
     public static async Task<NotebookRun> RunAsync(string path, RunOptions o, Action<string> progress)
     {
@@ -44,6 +47,8 @@ public static class NotebookRunner
         string savedCwd = Environment.CurrentDirectory;
         Environment.CurrentDirectory = Path.GetDirectoryName(full)!;
         var session = new ExecutionSession(full, m => progress("  " + m));
+        if (!o.UpdatePackages && nb.Metadata["attend"]?[PackagesKey] is JsonObject recorded)
+            foreach (var (name, version) in recorded) session.Packages.Recorded[name] = version!.GetValue<string>();
         string language = nb.DefaultLanguage;
         int count = 0;
         int cellsRun = 0;
@@ -55,10 +60,11 @@ public static class NotebookRunner
             foreach (var cell in codeCells)
             {
                 int position = nb.Cells.IndexOf(cell) + 1;
-                if (cell.Language(language) is not ("csharp" or "C#" or "c#"))
+                string? source = Directives.CellSource(cell.Language(language), cell.Source);
+                if (source == null)
                 {
-                    var err = new CellError("UnsupportedLanguage", $"cell {position} is {cell.Language(language)}; this engine runs C# only",
-                        Array.Empty<string>());
+                    var err = new CellError("UnsupportedLanguage", $"cell {position} is {cell.Language(language)}; this engine runs C# cells "
+                        + "and shows markdown, HTML and JavaScript cells", Array.Empty<string>());
                     Record(cell, new OutputCollector(), err, null);
                     (failed, firstError) = (failed ?? position, firstError ?? err);
                     if (!o.ContinueOnError) break;
@@ -66,7 +72,7 @@ public static class NotebookRunner
                 }
                 var outputs = new OutputCollector(onUpdate: o.Terminal == null ? null : o.Terminal.Update);
                 using var cts = o.CellTimeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
-                var result = await session.ExecuteAsync(cell.Source, outputs, cts.Token, o.CellTimeout?.Add(TimeSpan.FromSeconds(30)), position);
+                var result = await session.ExecuteAsync(source, outputs, cts.Token, o.CellTimeout?.Add(TimeSpan.FromSeconds(30)), position);
                 int executionCount = ++count; cellsRun++;
                 var error = result.Error;
                 if (error != null && cts.IsCancellationRequested && o.CellTimeout is { } limit)
@@ -84,6 +90,7 @@ public static class NotebookRunner
             }
         }
         finally { Environment.CurrentDirectory = savedCwd; }
+        RecordPackages(nb, session.Packages.Chosen);
 
         // A failed in-place run must not replace the committed notebook: it goes to the output folder.
         string target = o.InPlace && failed == null
@@ -122,6 +129,13 @@ public static class NotebookRunner
         Directory.CreateDirectory(o.OutDir);
         nb.Save(target);
         return target;
+    }
+
+    static void RecordPackages(Notebook nb, IReadOnlyDictionary<string, string> chosen)
+    {
+        if (chosen.Count == 0) return;
+        if (nb.Metadata["attend"] is not JsonObject attend) nb.Metadata["attend"] = attend = new JsonObject();
+        attend[PackagesKey] = new JsonObject(chosen.OrderBy(kv => kv.Key).Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
     }
 
     static void Record(Cell cell, OutputCollector outputs, CellError? error, int? executionCount)

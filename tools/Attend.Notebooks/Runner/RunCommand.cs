@@ -42,8 +42,12 @@ public static class RunCommand
         {
             Description = "Only write the parameterised notebooks to --out, without running them (e.g. for nbconvert with the kernel)"
         };
+        var update = new Option<bool>("--update-packages")
+        {
+            Description = "Choose anew the versions of #r \"nuget: …\" packages without an exact version (else the ones the notebook recorded)"
+        };
         var cmd = new Command("run", "Execute notebooks headless and write executed copies, figures and a report.")
-            { notebooks, outDir, inPlace, param, quick, timeout, cont, report, prepare };
+            { notebooks, outDir, inPlace, param, quick, timeout, cont, report, prepare, update };
         cmd.SetAction(async (parse, ct) =>
         {
             List<string> files;
@@ -70,7 +74,8 @@ public static class RunCommand
             }
             double? seconds = parse.GetValue(timeout);
             var options = new RunOptions(parse.GetValue(outDir)!, inplace, overrides, isQuick,
-                seconds is > 0 ? TimeSpan.FromSeconds(seconds.Value) : null, parse.GetValue(cont), Terminal: new TerminalProgress());
+                seconds is > 0 ? TimeSpan.FromSeconds(seconds.Value) : null, parse.GetValue(cont), UpdatePackages: parse.GetValue(update),
+                Terminal: new TerminalProgress());
             if (parse.GetValue(prepare))
             {
                 if (inplace) { AnsiConsole.MarkupLine("[red]error:[/] --prepare-only writes to --out, not --in-place"); return 2; }
