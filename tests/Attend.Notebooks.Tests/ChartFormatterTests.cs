@@ -44,6 +44,8 @@ public class ChartFormatterTests
         Assert.Equal(new[] { "scatter", "bar" }, Traces(bundle).Select(t => t!["type"]!.GetValue<string>()));
         Assert.Contains("Plotly.newPlot", bundle["text/html"]);
         Assert.DoesNotContain("cdn.", bundle["text/html"]);
+        // where no script runs, the HTML still shows the chart's PNG
+        Assert.Contains($"<img src=\"data:image/png;base64,{bundle["image/png"]}\"", bundle["text/html"]);
         using (var png = DecodePng(bundle)) Assert.Equal((600, 600), (png.Width, png.Height));   // Plotly.NET's default size
 
         var heatmap = await s.ExecuteAsync("Chart.Heatmap<double, int, int, string>(new[] { new double[] { 1, 2 }, new double[] { 3, 4 } })", r);

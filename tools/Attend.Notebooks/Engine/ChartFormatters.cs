@@ -20,13 +20,13 @@ public static class ChartFormatters
         var png = value.GetType().GetMethod("ToPng", Type.EmptyTypes) is { } toPng && toPng.ReturnType == typeof(byte[])
             ? (byte[]?)toPng.Invoke(value, null)
             : null;
-        png ??= PlotlyPng.Render(figure);
+        string base64 = Convert.ToBase64String(png ?? PlotlyPng.Render(figure));
         var kinds = traces.Select(t => (t as JsonObject)?["type"]?.GetValue<string>() ?? "scatter").Distinct();
         return new MimeBundle
         {
             [PlotlyMime] = figure.ToJsonString(),
-            ["text/html"] = PlotlyHtml.Render(figure),
-            ["image/png"] = Convert.ToBase64String(png),
+            ["text/html"] = PlotlyHtml.Render(figure, base64),
+            ["image/png"] = base64,
             ["text/plain"] = $"<{value.GetType().Name}: chart with {traces.Count} trace(s): {string.Join(", ", kinds)}>",
         };
     }

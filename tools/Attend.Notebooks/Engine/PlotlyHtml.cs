@@ -2,9 +2,10 @@
 // offline. plotly.js (4.8 MB) is neither fetched from a CDN nor inlined into each chart: `kernel
 // install` copies it into the kernelspec folder, which the Jupyter server serves at
 // {base_url}kernelspecs/<kernel>/plotly.min.js, so every page loads it once from there, also after
-// the notebook is reopened. The script runs only in a trusted notebook; until then (and when
-// plotly.js is missing) the chart's place holds a note, and viewers without JavaScript (GitHub)
-// show the PNG of the same output bundle.
+// the notebook is reopened. Until the script has drawn the chart, the chart's place shows its PNG:
+// that is what stays where no script runs (an untrusted notebook, GitHub and other viewers that
+// sanitise HTML, nbconvert's HTML without scripts). The PNG is stored twice (here and as the
+// bundle's image/png, which other viewers pick), a few tens of kB per chart for a robust fallback.
 using System.Text.Json.Nodes;
 
 namespace Attend.Notebooks.Engine;
@@ -17,7 +18,7 @@ public static class PlotlyHtml
     /// <summary>plotly.min.js as the engine's build copies it (from the npm package plotly.js-dist-min), if present.</summary>
     public static string BundledScript => Path.Combine(AppContext.BaseDirectory, "Plotly", ScriptName);
 
-    public static string Render(JsonObject figure)
+    public static string Render(JsonObject figure, string pngBase64)
     {
         string id = "attend-plot-" + Guid.NewGuid().ToString("N")[..12];
         var layout = figure["layout"] as JsonObject;
@@ -26,9 +27,9 @@ public static class PlotlyHtml
         // JsonNode escapes <, > and & as \u003C…, so the figure cannot close the script element.
         string json = figure.ToJsonString();
         return $$"""
-            <div id="{{id}}" class="attend-plotly" style="width:{{width}};max-width:100%;height:{{height}}">
-            <p style="font-style:italic;color:#666">Interactive chart: drawn by plotly.js once the notebook is trusted and the
-            kernel is installed with plotly.js (see the README); without JavaScript, the PNG of this output shows.</p></div>
+            <div id="{{id}}" class="attend-plotly" style="width:{{width}};max-width:100%;min-height:{{height}}">
+            <img src="data:image/png;base64,{{pngBase64}}" alt="chart (static image; the interactive chart needs a trusted notebook)"
+                 style="max-width:100%" /></div>
             <script type="text/javascript">
             (function () {
               var el = document.getElementById("{{id}}");
@@ -46,6 +47,7 @@ public static class PlotlyHtml
               }
               function draw(Plotly) {
                 el.innerHTML = "";
+                el.style.height = "{{height}}";
                 Plotly.newPlot(el, figure.data, figure.layout, { responsive: true });
               }
               if (window.Plotly) { draw(window.Plotly); return; }
@@ -59,8 +61,10 @@ public static class PlotlyHtml
               });
               window.attendPlotly = loading;
               loading.then(draw, function () {
-                el.firstElementChild.textContent = "plotly.js was not found at " + src + ": install the kernel again after "
+                var note = document.createElement("p");
+                note.textContent = "Static image: plotly.js was not found at " + src + "; install the kernel again after "
                   + "`npm install --prefix tools/Attend.Notebooks/Plotly` (see the README).";
+                el.appendChild(note);
               });
             })();
             </script>
