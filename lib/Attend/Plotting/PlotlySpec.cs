@@ -15,7 +15,7 @@ public sealed class PlotlySpec
     {
         layout = new JsonObject
         {
-            ["title"] = new JsonObject { ["text"] = title },
+            ["title"] = new JsonObject { ["text"] = title, ["x"] = 0.02, ["xanchor"] = "left" },   // the right keeps room for buttons
             ["xaxis"] = new JsonObject { ["title"] = new JsonObject { ["text"] = xLabel } },
             ["yaxis"] = new JsonObject { ["title"] = new JsonObject { ["text"] = yLabel } },
             ["width"] = width,
@@ -66,7 +66,7 @@ public sealed class PlotlySpec
         layout["updatemenus"] = new JsonArray(new JsonObject
         {
             ["type"] = "buttons", ["direction"] = "left", ["showactive"] = true,
-            ["x"] = 1, ["xanchor"] = "right", ["y"] = 1.12, ["yanchor"] = "bottom",
+            ["x"] = 1, ["xanchor"] = "right", ["y"] = 1.02, ["yanchor"] = "bottom",
             ["buttons"] = new JsonArray(Button("linear"), Button("log")),
         });
         return this;

@@ -31,8 +31,10 @@ public static class PlotlyHtml
             <img src="data:image/png;base64,{{pngBase64}}" alt="chart (static image; the interactive chart needs a trusted notebook)"
                  style="max-width:100%" /></div>
             <script type="text/javascript">
-            (function () {
+            (function start(tries) {
+              // JupyterLab may run this before the output is in the page: wait for it (up to 5 s).
               var el = document.getElementById("{{id}}");
+              if (!el) { if (tries < 100) setTimeout(function () { start(tries + 1); }, 50); return; }
               var figure = {{json}};
               function baseUrl() {
                 var b = document.body && document.body.getAttribute("data-base-url");
@@ -43,7 +45,8 @@ public static class PlotlyHtml
               }
               function kernelName() {
                 var nb = window.Jupyter && window.Jupyter.notebook;
-                return (nb && nb.kernel && nb.kernel.name) || "{{DefaultKernel}}";
+                var spec = nb && nb.metadata && nb.metadata.kernelspec;
+                return (spec && spec.name) || (nb && nb.kernel && nb.kernel.name) || "{{DefaultKernel}}";
               }
               function draw(Plotly) {
                 el.innerHTML = "";
@@ -66,7 +69,7 @@ public static class PlotlyHtml
                   + "`npm install --prefix tools/Attend.Notebooks/Plotly` (see the README).";
                 el.appendChild(note);
               });
-            })();
+            })(0);
             </script>
             """;
     }
