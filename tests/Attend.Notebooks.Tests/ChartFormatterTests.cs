@@ -11,9 +11,9 @@ public class ChartFormatterTests
     static readonly string[] ChartMimes = { ChartFormatters.PlotlyMime, "text/html", "image/png", "text/plain" };
 
     /// <summary>A stand-in for the library's figures: plotly JSON and its own PNG.</summary>
-    sealed class OwnFigure(string json, byte[] png)
+    sealed class OwnFigure(string? json, byte[] png)
     {
-        public string ToPlotly() => json;
+        public string? ToPlotly() => json;
         public byte[] ToPng() => png;
     }
 
@@ -68,6 +68,9 @@ public class ChartFormatterTests
     {
         var png = Convert.FromBase64String(Formatters.Format(new OwnFigure("{\"data\":[{\"y\":[1,2]}]}", MakePng()))["image/png"]);
         Assert.Equal(MakePng(), png);
+        // an image figure (ToPlotly() null, as ImageGrid's) stays a plain image
+        var image = Formatters.Format(new OwnFigure(null, MakePng()));
+        Assert.Equal(new[] { "image/png", "text/plain" }, image.Keys.Order());
         var e = Assert.Throws<InvalidOperationException>(() => Formatters.Format(new OwnFigure("[1, 2]", MakePng())));
         Assert.Contains("OwnFigure gave no plotly figure JSON", e.Message);
     }
