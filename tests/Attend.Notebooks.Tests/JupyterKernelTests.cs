@@ -33,8 +33,9 @@ public class JupyterKernelTests(JupyterTools jupyter) : IClassFixture<JupyterToo
     public void Signatures_interrupts_stdin_and_memory_hold_through_jupyter_client() => Unittest("tests/kernel/test_behaviour.py");
 
     /// <summary>Jupyter Notebook in headless Chromium (Selenium): run all with an image, interrupt
-    /// a sleep, restart, completion, the tooltip inside a call, save and reload. Screenshots of
-    /// failures are kept in out/browser-artefacts/.</summary>
+    /// a sleep, restart, completion, the tooltip inside a call, save and reload; a chart drawn offline
+    /// (traces in its SVG, a hover value) after save, reload and trust, and its PNG without JavaScript.
+    /// Screenshots of failures are kept in out/browser-artefacts/.</summary>
     [Fact]
     public void A_student_in_the_browser_can_run_interrupt_complete_and_save()
     {

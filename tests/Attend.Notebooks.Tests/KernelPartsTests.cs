@@ -145,6 +145,9 @@ public class KernelPartsTests
         Assert.True(new FileInfo(Path.Combine(dir, "logo-64x64.png")).Length > 0);
         // Jupyter starts the kernel under the allocator settings for large tensors (glibc, Linux).
         Assert.Equal(OperatingSystem.IsLinux() ? "1" : null, spec["env"]?["MALLOC_ARENA_MAX"]?.GetValue<string>());
+        // Jupyter serves this copy to the charts' HTML (PlotlyHtml); .ci/run installs it with npm.
+        Assert.True(File.Exists(Path.Combine(dir, PlotlyHtml.ScriptName)) && new FileInfo(Path.Combine(dir, PlotlyHtml.ScriptName)).Length > 1_000_000,
+                    "plotly.min.js is missing from the kernelspec: run `npm install --prefix tools/Attend.Notebooks/Plotly` and build again");
         string? saved = Environment.GetEnvironmentVariable("JUPYTER_PATH");
         Environment.SetEnvironmentVariable("JUPYTER_PATH", Path.Combine(d.Path, "share", "jupyter"));
         try { Assert.Contains(KernelSpec.List(), k => k.Name == "attend-test" && k.DisplayName == "C# test"); }

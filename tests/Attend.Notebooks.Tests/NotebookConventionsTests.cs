@@ -59,5 +59,11 @@ public class NotebookConventionsTests
 
         Assert.True(File.ReadAllText(Path.Combine(Repo, "README.md")).Contains($"](notebooks/{file})"),
                     $"{file}: the README's notebook table links it");
+
+        // Each chart stores its PNG twice and its figure twice (Engine/PlotlyHtml.cs): keep the notebooks light to open and review.
+        long bytes = new FileInfo(Path.Combine(Repo, "notebooks", file)).Length;
+        Assert.True(bytes < MaxNotebookBytes, $"{file}: {bytes / 1e6:F2} MB with its outputs; committed notebooks stay under 1.5 MB");
     }
+
+    const long MaxNotebookBytes = 1_500_000;
 }

@@ -1,8 +1,9 @@
 // Maps rendered figures to PNG bytes that notebooks display (ToPng) and save under the
-// run's figures folder (ATTEND_FIGURES, set by the runner; else the repository's figures/).
+// run's figures folder (ATTEND_FIGURES, set by the runner; else the repository's figures/), and,
+// for charts, to the plotly.js figure of the same data (ToPlotly), shown interactively beside the PNG.
 namespace Attend.Plotting;
 
-public sealed class Figure(byte[] png, int width, int height)
+public sealed class Figure(byte[] png, int width, int height, string? plotly = null)
 {
     public byte[] Png { get; } = png;
     public int Width { get; } = width;
@@ -10,6 +11,10 @@ public sealed class Figure(byte[] png, int width, int height)
 
     /// <summary>The notebook engine shows objects with ToPng() as image/png.</summary>
     public byte[] ToPng() => Png;
+
+    /// <summary>The plotly.js figure JSON ({data, layout}) of a chart, null for images; the notebook engine shows
+    /// objects with it as an interactive chart, with ToPng() as the picture for viewers without JavaScript.</summary>
+    public string? ToPlotly() => plotly;
 
     /// <summary>Saves as <paramref name="fileName"/> in the figures folder; returns the path to print
     /// (relative to the repository when the folder is inside it).</summary>

@@ -1,5 +1,5 @@
 // Maps a value a cell shows to a MIME bundle: text/plain always, image/png for PNG bytes,
-// SkiaSharp images and ScottPlot plots, text/html for Plotly.NET and XPlot charts and for
+// SkiaSharp images and ScottPlot plots, charts through ChartFormatters, text/html for
 // objects with ToHtml(), TorchSharp tensors as their printed values, dictionaries and 2-D arrays
 // as tables (TableFormatters). Types from packages the engine does not reference are recognised
 // by name and called by reflection. What a notebook registers with .NET Interactive's Formatter
@@ -29,6 +29,7 @@ public static class Formatters
     {
         var b = new MimeBundle();
         if (value == null) { b["text/plain"] = "<null>"; return b; }
+        if (ChartFormatters.Format(value) is { } chart) return chart;
         var type = value.GetType();
         if (InteractiveFormatting.Customised(type)) return InteractiveFormatting.Format(value);
         byte[]? png = AsPng(value, type);
@@ -76,14 +77,6 @@ public static class Formatters
     {
         if (type.GetMethod("ToHtml", Type.EmptyTypes) is { } toHtml && toHtml.ReturnType == typeof(string))
             return (string?)toHtml.Invoke(value, null);
-        if (type.FullName == "XPlot.Plotly.PlotlyChart") return (string?)type.GetMethod("GetHtml", Type.EmptyTypes)?.Invoke(value, null);
-        if (type.FullName?.StartsWith("Plotly.NET.GenericChart") == true)
-        {
-            var module = type.Assembly.GetType("Plotly.NET.GenericChart");
-            var render = module?.GetMethod("toChartHTML", BindingFlags.Public | BindingFlags.Static)
-                         ?? module?.GetMethod("toEmbeddedHTML", BindingFlags.Public | BindingFlags.Static);
-            if (render != null) return (string?)render.Invoke(null, new[] { value });
-        }
         return null;
     }
 

@@ -2,7 +2,7 @@
 // the front end keeps it: the runner's notebook outputs or the kernel's IOPub messages.
 namespace Attend.Notebooks.Engine;
 
-/// <summary>A MIME bundle: MIME type → text (image/png as base64).</summary>
+/// <summary>A MIME bundle: MIME type → text (image/png as base64, JSON types as JSON text: MimeJson).</summary>
 public sealed class MimeBundle : Dictionary<string, string>
 {
     public MimeBundle() : base(StringComparer.Ordinal) { }

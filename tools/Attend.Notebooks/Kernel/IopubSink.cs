@@ -59,7 +59,7 @@ public sealed class IopubSink : IOutputSink, IDisposable
     public static JsonObject Bundle(MimeBundle data)
     {
         var o = new JsonObject();
-        foreach (var (mime, value) in data) o[mime] = value;
+        foreach (var (mime, value) in data) o[mime] = MimeJson.IsJson(mime) ? MimeJson.Parse(mime, value) : value;
         return o;
     }
 

@@ -1,4 +1,4 @@
-// Maps the kernel to a Jupyter kernelspec folder (kernel.json + logos) in Jupyter's data
+// Maps the kernel to a Jupyter kernelspec folder (kernel.json, logos, plotly.js) in Jupyter's data
 // directories: install, list and remove, as `jupyter kernelspec` does for other kernels.
 using System.Text.Json.Nodes;
 
@@ -84,7 +84,21 @@ public static class KernelSpec
             s.CopyTo(m);
             AtomicFile.WriteAllBytes(Path.Combine(dir, logo), m.ToArray());
         }
+        CopyPlotly(dir);
         return dir;
+    }
+
+    /// <summary>Jupyter serves the kernelspec folder's files, so charts load plotly.js from there (Engine/PlotlyHtml.cs).</summary>
+    static void CopyPlotly(string dir)
+    {
+        string target = Path.Combine(dir, Engine.PlotlyHtml.ScriptName);
+        if (File.Exists(Engine.PlotlyHtml.BundledScript)) AtomicFile.WriteAllBytes(target, File.ReadAllBytes(Engine.PlotlyHtml.BundledScript));
+        else
+        {
+            if (File.Exists(target)) File.Delete(target);
+            Console.Error.WriteLine("warning: the engine was built without plotly.js, so Jupyter shows charts as PNG only; run "
+                                    + "`npm install --prefix tools/Attend.Notebooks/Plotly`, build, and install the kernel again");
+        }
     }
 
     public static List<InstalledKernel> List()

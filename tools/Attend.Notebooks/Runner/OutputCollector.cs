@@ -72,11 +72,13 @@ public sealed class OutputCollector : IOutputSink
 
     public JsonArray ToJson() { lock (gate) return new JsonArray(outputs.Select(o => o.DeepClone()).ToArray()); }
 
-    /// <summary>nbformat keeps text MIME values as line lists and images as base64 strings.</summary>
+    /// <summary>nbformat keeps text MIME values as line lists, images as base64 strings and JSON types as JSON.</summary>
     static JsonObject Bundle(MimeBundle data)
     {
         var o = new JsonObject();
-        foreach (var (mime, value) in data) o[mime] = mime.StartsWith("image/") && mime != "image/svg+xml" ? value : Cell.SplitLines(value);
+        foreach (var (mime, value) in data)
+            o[mime] = MimeJson.IsJson(mime) ? MimeJson.Parse(mime, value)
+                : mime.StartsWith("image/") && mime != "image/svg+xml" ? value : Cell.SplitLines(value);
         return o;
     }
 
