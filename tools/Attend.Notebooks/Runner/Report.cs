@@ -77,9 +77,11 @@ public static class Report
     {
         var ran = runs.Select(r => Path.GetFileName(r.Notebook)).ToHashSet(StringComparer.Ordinal);
         var kept = new List<(string, string)>();
-        foreach (var (name, cells) in Rows(earlier))
+        foreach (var (name, row) in Rows(earlier))
         {
-            if (ran.Contains(name) || cells.Length < 7) continue;
+            if (ran.Contains(name)) continue;
+            // A row from before the results column gets an empty one.
+            var cells = row.Length == 6 ? row.Take(5).Append("").Concat(row.Skip(5)).ToArray() : row;
             if (!cells[1].EndsWith(EarlierMark)) cells[1] += EarlierMark;
             kept.Add((name, string.Join(" | ", cells)));
         }
