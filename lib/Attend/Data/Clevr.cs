@@ -20,7 +20,7 @@ public static class Clevr
     {
         string scenesFile = ScenesFile(folder, split);
         if (!File.Exists(scenesFile))
-            throw new FileNotFoundException($"CLEVR not found: expected {scenesFile} (and images/{split}/ beside it). " +
+            throw new FileNotFoundException($"CLEVR not found: expected {Runtime.RepoPaths.Display(scenesFile)} (and images/{split}/ beside it). " +
                                             "Download CLEVR v1.0 and pass its folder.", scenesFile);
         using var doc = JsonFields.Parse(scenesFile);
         if (!doc.RootElement.TryGetProperty("scenes", out var scenes) || scenes.ValueKind != JsonValueKind.Array)

@@ -14,7 +14,8 @@ public static class Coco
     {
         string annFile = AnnotationsFile(folder, split);
         if (!File.Exists(annFile))
-            throw new FileNotFoundException($"COCO not found: expected {annFile} (and the images in {Path.Combine(folder, split)}). " +
+            throw new FileNotFoundException($"COCO not found: expected {Runtime.RepoPaths.Display(annFile)} " +
+                                            $"(and the images in {Runtime.RepoPaths.Display(Path.Combine(folder, split))}). " +
                                             "Download COCO and pass its folder.", annFile);
         using var doc = JsonFields.Parse(annFile);
         var root = doc.RootElement;

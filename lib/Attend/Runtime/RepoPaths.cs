@@ -14,12 +14,20 @@ public static class RepoPaths
         return null;
     }
 
-    /// <summary><paramref name="path"/> relative to the repository when inside it (with '/'), else the full path.</summary>
+    /// <summary><paramref name="path"/> relative to the repository when inside it (with '/'), under "~/" when in the
+    /// user's home folder, else the full path.</summary>
     public static string Display(string path)
     {
         string full = Path.GetFullPath(path);
-        if (Root() is not { } root) return full;
-        string relative = Path.GetRelativePath(root, full);
-        return relative.StartsWith("..") || Path.IsPathRooted(relative) ? full : relative.Replace(Path.DirectorySeparatorChar, '/');
+        if (Root() is { } root && Inside(root, full) is { } relative) return relative;
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return home.Length > 0 && Inside(home, full) is { } inHome ? "~/" + inHome : full;
+    }
+
+    static string? Inside(string folder, string full)
+    {
+        string relative = Path.GetRelativePath(folder, full);
+        bool outside = relative.StartsWith("..") || Path.IsPathRooted(relative) || relative == ".";
+        return outside ? null : relative.Replace(Path.DirectorySeparatorChar, '/');
     }
 }

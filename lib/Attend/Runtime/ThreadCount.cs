@@ -55,7 +55,7 @@ public static class ThreadCount
             string path = CachePath();
             if (!File.Exists(path)) return null;
             var c = JsonSerializer.Deserialize<ThreadChoice>(File.ReadAllText(path));
-            return c is { Threads: > 0 } ? c with { Reason = c.Reason + $" (cached in {path})" } : null;
+            return c is { Threads: > 0 } ? c with { Reason = c.Reason + $" (cached in {RepoPaths.Display(path)})" } : null;
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException) { return null; }
     }

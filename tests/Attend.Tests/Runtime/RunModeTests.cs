@@ -32,5 +32,12 @@ public class RepoPathsTests
         Assert.Equal("figures/07-air-data.png", RepoPaths.Display(Path.Combine(root, "figures", "07-air-data.png")));
         string outside = Path.Combine(Path.GetTempPath(), "07-air-data.png");
         Assert.Equal(Path.GetFullPath(outside), RepoPaths.Display(outside));
+        // The user's home folder shows as ~ (a cache file), so outputs carry no user name or machine path.
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (!root.StartsWith(home + Path.DirectorySeparatorChar))
+        {
+            string cache = Path.Combine(home, ".cache", "attend-notebooks", "threads.json");
+            Assert.Equal("~/.cache/attend-notebooks/threads.json", RepoPaths.Display(cache));
+        }
     }
 }
