@@ -1,11 +1,12 @@
 // Maps images and a Conv2d's weight and bias to the same 2-d convolution (stride 1), computed as
 // im2col (unfold) and one matrix product instead of by libtorch's oneDNN kernel. This libtorch's
-// oneDNN (v3.7.1, jit:avx512_core and jit:avx2) computes the convolution's input gradient in a
-// channel-blocked layout padded to the SIMD width; when a channel count is not a multiple of it
-// (the STN localiser's 1→8 and 8→10 convolutions), that gradient takes values from memory nobody
-// wrote: NaN or wrong finite numbers whenever freed memory holds them (StnTests reproduces it by
-// filling freed memory with NaN first). unfold, matmul and their backward (fold) write every
-// element they read. Where nothing needs the input's gradient, F.conv2d is right and faster.
+// oneDNN (v3.7.1, jit:avx512_core; fewer cases under jit:avx2) works in a channel-blocked layout
+// padded to 16 channels, and reads the padding without writing it: the input gradient is wrong when
+// the output channels are not a multiple of 16 (8, 10, 24: the STN localiser's 1→8 and 8→10), the
+// forward pass when the input channels are above 16 and not a multiple of it (17, 18, 24: see
+// Nop.Positioner). The result is NaN or wrong finite numbers whenever freed memory holds them
+// (StnTests fills freed memory with NaN first). unfold, matmul and their backward (fold) write
+// every element they read. Where no such channel count occurs, F.conv2d is right and faster.
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
