@@ -103,3 +103,30 @@ public class ChannelAttentionTests
         Assert.Contains("channel weights", e.Message);
     }
 }
+
+public class UnfoldConvolutionTests
+{
+    [Fact]
+    public void Equals_conv2d_in_values_and_gradients()
+    {
+        manual_seed(21);
+        foreach (long padding in new long[] { 0, 2 })
+        {
+            var x = randn(3, 8, 9, 7, dtype: ScalarType.Float64).requires_grad_();
+            var w = randn(10, 8, 5, 3, dtype: ScalarType.Float64).requires_grad_();
+            var b = randn(10, dtype: ScalarType.Float64).requires_grad_();
+            var pad = new long[] { padding, padding };
+            var expected = nn.functional.conv2d(x, w, b, padding: pad);
+            var actual = UnfoldConvolution.Apply(x, w, b, padding);
+            TestTorch.Close(expected, actual, 1e-12, $"padding {padding}: values");
+            var weights = randn_like(expected);
+            var expectedGrads = torch.autograd.grad(new[] { (expected * weights).sum() }, new[] { x, w, b });
+            var actualGrads = torch.autograd.grad(new[] { (actual * weights).sum() }, new[] { x, w, b });
+            for (int i = 0; i < 3; i++) TestTorch.Close(expectedGrads[i], actualGrads[i], 1e-12, $"padding {padding}: gradient {i}");
+            TestTorch.Close(nn.functional.conv2d(x, w, padding: pad), UnfoldConvolution.Apply(x, w, null, padding), 1e-12, "no bias");
+        }
+        TestTorch.GradCheck(x => UnfoldConvolution.Apply(x, ones(2, 2, 3, 3, dtype: ScalarType.Float64), null, 1), randn(1, 2, 4, 4));
+        Assert.Throws<ArgumentException>(() => UnfoldConvolution.Apply(rand(1, 3, 8, 8), rand(4, 2, 3, 3), null));
+        Assert.Throws<ArgumentException>(() => UnfoldConvolution.Apply(rand(1, 2, 2, 2), rand(4, 2, 3, 3), null));
+    }
+}
