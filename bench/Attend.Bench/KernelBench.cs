@@ -9,7 +9,7 @@ static class KernelBench
 {
     public static int Run(int repeats)
     {
-        string repo = FindRepo();
+        string repo = Attend.Notebooks.SourceTree.RequireRoot();
         string prefix = Directory.CreateTempSubdirectory("attend-bench-kernelspec-").FullName;
         try
         {
@@ -37,12 +37,5 @@ static class KernelBench
             return p.ExitCode;
         }
         finally { Directory.Delete(prefix, true); }
-    }
-
-    internal static string FindRepo()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "AttentionNotebooks.slnx"))) return d.FullName;
-        throw new DirectoryNotFoundException("cannot find the repository root (AttentionNotebooks.slnx) above " + AppContext.BaseDirectory);
     }
 }

@@ -11,7 +11,7 @@ static class NotebooksBench
 {
     public static int Run(bool quick)
     {
-        string repo = KernelBench.FindRepo();
+        string repo = Attend.Notebooks.SourceTree.RequireRoot();
         string committed = Path.Combine(repo, "notebooks", "report.md");
         var previous = File.Exists(committed) ? Report.Times(File.ReadAllText(committed)) : new Dictionary<string, double>();
         string outDir = Path.Combine(repo, "out", "bench-notebooks");

@@ -225,10 +225,5 @@ public class RunnerTests
         Assert.Empty(ResultsFile.Validate(ValidResults("07-air", """{"a": 1, "b": {"c": null}}"""), "07-air"));
     }
 
-    internal static string FindRepo()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "AttentionNotebooks.slnx"))) return d.FullName;
-        throw new DirectoryNotFoundException("repository root not found");
-    }
+    internal static string FindRepo() => SourceTree.RequireRoot();
 }

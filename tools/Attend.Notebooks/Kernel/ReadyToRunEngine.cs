@@ -15,12 +15,7 @@ public static class ReadyToRunEngine
     /// <summary>The engine's project above the running engine (a build in this repository), or null
     /// when the engine runs from elsewhere (an installed copy), which then serves as it is.</summary>
     public static string? FindProject()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "AttentionNotebooks.slnx")))
-                return File.Exists(Path.Combine(d.FullName, ProjectPath)) ? Path.Combine(d.FullName, ProjectPath) : null;
-        return null;
-    }
+        => SourceTree.Root() is { } root && File.Exists(Path.Combine(root, ProjectPath)) ? Path.Combine(root, ProjectPath) : null;
 
     /// <summary>dotnet's runtime identifier for this machine (linux-x64, osx-arm64, win-x64, …).</summary>
     public static string RuntimeId()
