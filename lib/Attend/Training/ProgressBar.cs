@@ -76,26 +76,34 @@ public sealed class ProgressBar
     /// <summary>One line: "epoch 3/50 [#####-----] 40 % · batch 120/157 · loss 12.3 · 0:42 elapsed, ~1:10 left".</summary>
     public string Text(BatchProgress p, string? outcome = null, TimeSpan? elapsed = null)
     {
-        var t = elapsed ?? clock.Elapsed;
+        var (epoch, bar, tail) = Parts(p, outcome, elapsed ?? clock.Elapsed);
+        return Line(epoch, bar, tail);
+    }
+
+    /// <summary>The line's three parts: "epoch 3/50", the bar, and the tail from the percentage on.</summary>
+    (string Epoch, string Bar, string Tail) Parts(BatchProgress p, string? outcome, TimeSpan t)
+    {
         double f = Fraction(p);
         int filled = (int)Math.Round(f * Width);
         string losses = string.Join(", ", p.RunningMeans.Take(LossesShown).Select(kv => $"{kv.Key} {Number(kv.Value)}"));
         string time = outcome != null
             ? $"{outcome} after {Clock(t)}"
             : $"{Clock(t)} elapsed{(TimeLeft(p, t) is { } left ? $", ~{Clock(left)} left" : "")}";
-        return $"epoch {p.Epoch}/{p.Epochs} [{new string('#', filled)}{new string('-', Width - filled)}] {f * 100:F0} % · " +
-               $"batch {p.Batch}/{p.Batches}{(losses.Length > 0 ? " · " + losses : "")} · {time}";
+        return ($"epoch {p.Epoch}/{p.Epochs}", new string('#', filled) + new string('-', Width - filled),
+                $"{f * 100:F0} % · batch {p.Batch}/{p.Batches}{(losses.Length > 0 ? " · " + losses : "")} · {time}");
     }
 
     IReadOnlyDictionary<string, string> Bundle(BatchProgress p, string? outcome)
     {
-        string text = Text(p, outcome);
-        double f = Fraction(p);
-        string html = $"<div style=\"font-family:monospace\"><progress value=\"{f.ToString("F3", CultureInfo.InvariantCulture)}\" max=\"1\" " +
-                      $"style=\"width:16em;vertical-align:middle\"></progress> {WebUtility.HtmlEncode(text[(text.IndexOf(']') + 2)..])}" +
-                      $" <span style=\"opacity:0.7\">({WebUtility.HtmlEncode(text[..text.IndexOf('[')].Trim())})</span></div>";
-        return new Dictionary<string, string> { ["text/plain"] = text, ["text/html"] = html };
+        var (epoch, bar, tail) = Parts(p, outcome, clock.Elapsed);
+        string value = Fraction(p).ToString("F3", CultureInfo.InvariantCulture);
+        string html = $"<div style=\"font-family:monospace\"><progress value=\"{value}\" max=\"1\" " +
+                      $"style=\"width:16em;vertical-align:middle\"></progress> {WebUtility.HtmlEncode(tail)}" +
+                      $" <span style=\"opacity:0.7\">({WebUtility.HtmlEncode(epoch)})</span></div>";
+        return new Dictionary<string, string> { ["text/plain"] = Line(epoch, bar, tail), ["text/html"] = html };
     }
+
+    static string Line(string epoch, string bar, string tail) => $"{epoch} [{bar}] {tail}";
 
     static string Number(double v)
         => v.ToString(Math.Abs(v) >= 1e4 || (v != 0 && Math.Abs(v) < 1e-3) ? "0.00e0" : "G4", CultureInfo.InvariantCulture);
