@@ -1,4 +1,4 @@
-// Entry point: dotnet run -c Release --project bench/Attend.Bench -- [foundation] [engine] [kernel] [lab] [air] [notebooks]
+// Entry point: dotnet run -c Release --project bench/Attend.Bench -- [foundation] [engine] [kernel] [lab] [air] [notebooks] [allocator]
 //              [--repeats N] [--seeds K] [--first-seed S] [--epochs E] [--quick]
 using Attend.Bench;
 
@@ -21,7 +21,7 @@ for (int i = 0; i < args.Length; i++)
     else if (args[i] == "--quick") quick = true;
     else if (args[i].StartsWith("--"))
     {
-        Console.Error.WriteLine($"unknown option {args[i]}; usage: [foundation] [engine] [kernel] [lab] [air] [notebooks] " +
+        Console.Error.WriteLine($"unknown option {args[i]}; usage: [foundation] [engine] [kernel] [lab] [air] [notebooks] [allocator] " +
                                 "[--repeats N] [--seeds K] [--first-seed S] [--epochs E] [--quick]");
         return 2;
     }
@@ -39,7 +39,9 @@ foreach (var s in suites)
         case "lab": LabBench.Run(repeats); break;
         case "air": AirBench.Run(repeats, seeds, firstSeed, epochs); break;
         case "notebooks": if (NotebooksBench.Run(quick) != 0) return 1; break;
-        default: Console.Error.WriteLine($"unknown suite '{s}'; known: foundation, engine, kernel, lab, air, notebooks"); return 2;
+        case "allocator": if (AllocatorBench.Run(repeats) != 0) return 1; break;
+        case "allocator-measure": AllocatorBench.Measure(repeats); break;   // the allocator suite's child process
+        default: Console.Error.WriteLine($"unknown suite '{s}'; known: foundation, engine, kernel, lab, air, notebooks, allocator"); return 2;
     }
 }
 return 0;

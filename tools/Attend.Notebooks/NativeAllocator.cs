@@ -1,9 +1,9 @@
 // Maps the engine's processes to glibc malloc settings under which TorchSharp's large tensors are
 // reused instead of mapped afresh. libtorch allocates CPU tensors with malloc; glibc serves blocks
 // over its mmap threshold (at most 32 MB) with a fresh mmap and unmaps them on free, so every
-// batch pays one page fault per 4 KB page of every large activation. On this project's machines a
-// fault costs about 13 µs: zeros(32, 16, 128, 128) (33.6 MB) took 170 ms against 0.9 ms for
-// 31.5 MB, and the 128² localiser's training step 1.25 s against 0.14 s with these settings. One
+// batch pays one page fault per 4 KB page of every large activation: about 12 µs each on this
+// project's machines, so the 128² localiser's training step took 751 ms without these settings
+// and 106 ms with them (bench allocator, bench/results/allocator.txt). One
 // arena, no mmap and no trimming keep freed tensors in the heap for the next batch. glibc reads
 // them only at process start, so the runner re-executes itself with them and the kernelspec sets
 // them for the kernel.

@@ -1,6 +1,6 @@
 // Maps `kernel install` to a ReadyToRun copy of the engine inside the kernelspec folder. The
 // engine's Roslyn and its own code then run precompiled instead of being JIT-compiled at every
-// kernel start: start-to-first-result falls from about 2.4 s to about 1.6 s (bench kernel).
+// kernel start: start-to-first-result went from 2.43× ipykernel's to 1.45× (bench kernel).
 // The copy is published from the engine's project in this repository; a later change to the
 // engine needs `kernel install` again.
 using System.Diagnostics;
