@@ -15,6 +15,10 @@ public sealed record ThreadChoice(int Threads, string Reason, IReadOnlyList<Thre
 public static class ThreadCount
 {
     public const string EnvironmentVariable = "ATTEND_THREADS";
+
+    /// <summary>Above this share of the cores used by other processes during the measurement, the
+    /// choice is used once but not cached: a busy machine makes one thread look fastest.</summary>
+    public const double BusyShare = 0.15;
     static readonly object Gate = new();
     static ThreadChoice? applied;
 
@@ -45,7 +49,7 @@ public static class ThreadCount
     {
         string root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x
             ? x : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return Path.Combine(root, "attend-notebooks", $"threads-v2-{Environment.MachineName}-{Environment.ProcessorCount}cpu.json");
+        return Path.Combine(root, "attend-notebooks", $"threads-v3-{Environment.MachineName}-{Environment.ProcessorCount}cpu.json");
     }
 
     static ThreadChoice? LoadCached()
@@ -68,6 +72,7 @@ public static class ThreadCount
     {
         int saved = get_num_threads();
         var timings = new List<ThreadTiming>();
+        var contention = CpuContention.Start();
         var candidates = Environment.ProcessorCount > 1 ? new[] { 1, Environment.ProcessorCount } : new[] { 1 };
         try
         {
@@ -81,8 +86,11 @@ public static class ThreadCount
         var best = timings.OrderBy(t => t.MedianMs).First();
         string reason = "measured: " + string.Join(", ", timings.Select(t => $"{t.Threads} thread(s) {t.MedianMs:F1} ms")) +
                         $" (median of {repeats}); fastest = {best.Threads}";
+        double? others = contention.OthersShare();
+        bool busy = others > BusyShare;
+        if (busy) reason += $"; other processes used {others:P0} of the CPU meanwhile, so not cached";
         var choice = new ThreadChoice(best.Threads, reason, timings);
-        if (!cache) return choice;
+        if (!cache || busy) return choice;
         try
         {
             string path = CachePath();
