@@ -149,6 +149,28 @@ public class RunnerTests
     }
 
     [Fact]
+    public async Task Figures_are_the_ones_the_notebook_saved_not_others_written_meanwhile()
+    {
+        using var d = new TempDir();
+        // The first cell saves one figure as the library's Figure.Save does (write, then tell the runner);
+        // the second writes a file into the same folder the way an overlapping run would.
+        string save = "var folder = Environment.GetEnvironmentVariable(\"ATTEND_FIGURES\")!;\n" +
+                      "File.WriteAllBytes(Path.Combine(folder, \"mine.png\"), new byte[] { 1 });\n" +
+                      $"((Action<string>)AppContext.GetData(\"{NotebookRunner.FigureSavedKey}\")!)(Path.Combine(folder, \"mine.png\"));";
+        string other = "File.WriteAllBytes(Path.Combine(folder, \"other-run.png\"), new byte[] { 2 });";
+        var path = Nb.Write(d.Path, "fig.ipynb", Nb.Code(save), Nb.Code(other));
+        var run = await Nb.Run(path, Path.Combine(d.Path, "out"));
+        Assert.True(run.Success, run.Error?.EValue);
+        Assert.Equal(new[] { "mine.png" }, run.Figures.Select(Path.GetFileName));
+        Assert.Null(AppContext.GetData(NotebookRunner.FigureSavedKey));   // not left behind for a later notebook
+
+        // A notebook that writes PNGs without the library: the files that changed during its run.
+        var plain = Nb.Write(d.Path, "plain.ipynb", Nb.Code("var folder = Environment.GetEnvironmentVariable(\"ATTEND_FIGURES\")!;\n" + other));
+        var plainRun = await Nb.Run(plain, Path.Combine(d.Path, "out"));
+        Assert.Equal(new[] { "other-run.png" }, plainRun.Figures.Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task Results_files_written_by_a_run_reach_the_report_and_a_stale_or_invalid_one_is_named()
     {
         using var d = new TempDir();

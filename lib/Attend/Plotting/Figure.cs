@@ -5,6 +5,10 @@ namespace Attend.Plotting;
 
 public sealed class Figure(byte[] png, int width, int height, string? plotly = null)
 {
+    /// <summary>AppContext data name of the runner's <c>Action&lt;string&gt;</c> told each saved figure's path
+    /// (Attend.Notebooks.Runner.NotebookRunner.FigureSavedKey).</summary>
+    public const string SavedKey = "Attend.Notebooks.FigureSaved";
+
     public byte[] Png { get; } = png;
     public int Width { get; } = width;
     public int Height { get; } = height;
@@ -24,6 +28,9 @@ public sealed class Figure(byte[] png, int width, int height, string? plotly = n
             throw new ArgumentException($"figure name '{fileName}' must be a plain file name ending in .png");
         string path = Path.Combine(FiguresFolder(), fileName);
         Data.AtomicFile.WriteAllBytes(path, Png);
+        // The runner lists a notebook's figures from these calls, not from file times: runs that overlap
+        // in one folder would otherwise claim each other's figures.
+        if (AppContext.GetData(SavedKey) is Action<string> saved) saved(path);
         return Runtime.RepoPaths.Display(path);
     }
 

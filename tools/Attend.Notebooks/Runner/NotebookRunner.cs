@@ -29,6 +29,9 @@ public static class NotebookRunner
     /// so a re-run of the executed notebook restores the same ones (--update-packages chooses anew).</summary>
     public const string PackagesKey = "packages";
 
+    /// <summary>AppContext data the library's Figure.Save calls with each saved path (Attend.Plotting.Figure.SavedKey).</summary>
+    public const string FigureSavedKey = "Attend.Notebooks.FigureSaved";
+
     public static async Task<NotebookRun> RunAsync(string path, RunOptions o, Action<string> progress)
     {
         var sw = Stopwatch.StartNew();
@@ -40,6 +43,8 @@ public static class NotebookRunner
             ?? (o.InPlace ? Path.Combine(Path.GetDirectoryName(full)!, "..", "figures") : Path.Combine(o.OutDir, "figures")));
         Directory.CreateDirectory(figures);
         var figuresBefore = Snapshot(figures);
+        var saved = new List<string>();
+        AppContext.SetData(FigureSavedKey, (Action<string>)(p => { lock (saved) saved.Add(Path.GetFullPath(p)); }));
         Environment.SetEnvironmentVariable("ATTEND_FIGURES", figures);
         Environment.SetEnvironmentVariable("ATTEND_RUN_MODE", o.Quick ? "quick" : "full");
         Environment.SetEnvironmentVariable(ResultsFile.Variable, o.ResultsDir(full));
@@ -89,7 +94,11 @@ public static class NotebookRunner
                 }
             }
         }
-        finally { Environment.CurrentDirectory = savedCwd; }
+        finally
+        {
+            Environment.CurrentDirectory = savedCwd;
+            AppContext.SetData(FigureSavedKey, null);
+        }
         RecordPackages(nb, session.Packages.Chosen);
 
         // A failed in-place run must not replace the committed notebook: it goes to the output folder.
@@ -97,9 +106,11 @@ public static class NotebookRunner
             ? full
             : Path.Combine(Path.GetFullPath(o.OutDir), Path.GetFileNameWithoutExtension(full) + ".ipynb");
         nb.Save(target);
-        var newFigures = Snapshot(figures)
-            .Where(kv => !figuresBefore.TryGetValue(kv.Key, out var t) || t != kv.Value)
-            .Select(kv => kv.Key)
+        // The figures the notebook saved through the library; for notebooks that write PNGs another way,
+        // the files that changed in the figures folder during the run.
+        var newFigures = (saved.Count > 0
+                ? saved.Distinct().Where(File.Exists)
+                : Snapshot(figures).Where(kv => !figuresBefore.TryGetValue(kv.Key, out var t) || t != kv.Value).Select(kv => kv.Key))
             .Order()
             .ToList();
         string results = Path.Combine(o.ResultsDir(full), Path.GetFileNameWithoutExtension(full) + ".json");
