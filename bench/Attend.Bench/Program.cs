@@ -1,5 +1,5 @@
 // Entry point: dotnet run -c Release --project bench/Attend.Bench -- [foundation] [engine] [kernel] [lab] [air] [notebooks] [allocator]
-//              [--repeats N] [--seeds K] [--first-seed S] [--epochs E] [--quick]
+//              [--repeats N] [--seeds K] [--first-seed S] [--epochs E] [--signal-decay D (air: NVIL's decay, 0 = off)] [--quick]
 using Attend.Bench;
 
 if (args is ["noop"]) return 0;   // the plain program the engine's cold start is compared with
@@ -11,6 +11,7 @@ int seeds = 5;
 int firstSeed = 0;
 int epochs = 50;
 bool quick = false;
+double? signalDecay = null;
 var suites = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
@@ -19,10 +20,12 @@ for (int i = 0; i < args.Length; i++)
     else if (args[i] == "--epochs" && i + 1 < args.Length && int.TryParse(args[++i], out int e) && e > 0) epochs = e;
     else if (args[i] == "--first-seed" && i + 1 < args.Length && int.TryParse(args[++i], out int f) && f >= 0) firstSeed = f;
     else if (args[i] == "--quick") quick = true;
+    else if (args[i] == "--signal-decay" && i + 1 < args.Length
+             && double.TryParse(args[++i], System.Globalization.CultureInfo.InvariantCulture, out double d)) signalDecay = d;
     else if (args[i].StartsWith("--"))
     {
         Console.Error.WriteLine($"unknown option {args[i]}; usage: [foundation] [engine] [kernel] [lab] [air] [notebooks] [allocator] " +
-                                "[--repeats N] [--seeds K] [--first-seed S] [--epochs E] [--quick]");
+                                "[--repeats N] [--seeds K] [--first-seed S] [--epochs E] [--signal-decay D] [--quick]");
         return 2;
     }
     else suites.Add(args[i]);
@@ -37,7 +40,7 @@ foreach (var s in suites)
         case "engine": await EngineBench.Run(repeats); break;
         case "kernel": if (KernelBench.Run(repeats) != 0) return 1; break;
         case "lab": LabBench.Run(repeats); break;
-        case "air": AirBench.Run(repeats, seeds, firstSeed, epochs); break;
+        case "air": AirBench.Run(repeats, seeds, firstSeed, epochs, signalDecay); break;
         case "notebooks": if (NotebooksBench.Run(quick) != 0) return 1; break;
         case "allocator": if (AllocatorBench.Run(repeats) != 0) return 1; break;
         case "allocator-measure": AllocatorBench.Measure(repeats); break;   // the allocator suite's child process

@@ -23,6 +23,11 @@ public sealed record AirConfig
     public double Beta { get; init; } = 0.7;              // weight of the KL divergence
     public double LearningRate { get; init; } = 1e-4;     // model: inference network and what-VAE
     public double BaselineLearningRate { get; init; } = 1e-2;
+    // Not in the AIR notes (notebook 07, "Reliability"): NVIL's running mean and variance normalisation
+    // of z_pres's learning signal, with decay α; 0 turns it off (the notes' plain baseline).
+    // Crop and paste through separable sampling (two small matmuls, faster); false: affine_grid + grid_sample, the same function.
+    public bool SeparableSampling { get; init; } = true;
+    public double SignalNormalisationDecay { get; init; } = 0;
 
     public const int PresDim = 1;
     public const int WhereDim = 3;
@@ -38,6 +43,8 @@ public sealed record AirConfig
             throw new ArgumentException($"variances must be positive: {this}");
         if (PriorPresProbability <= 0 || PriorPresProbability >= 1)
             throw new ArgumentException($"the z_pres prior must lie in (0, 1), got {PriorPresProbability}");
+        if (SignalNormalisationDecay is < 0 or >= 1)
+            throw new ArgumentException($"the signal normalisation's decay must lie in [0, 1), got {SignalNormalisationDecay}");
         if (LearningRate <= 0 || BaselineLearningRate <= 0) throw new ArgumentException($"learning rates must be positive: {this}");
     }
 }

@@ -20,7 +20,10 @@ public sealed class AirLosses : OutputBundle
 
 public static class AirLoss
 {
-    public static AirLosses Compute(Tensor images, AirInference r, AirConfig c)
+    /// <summary>The four terms for a batch. With <paramref name="signal"/> (the model's SignalNormaliser), the
+    /// REINFORCE term uses NVIL's normalised learning signal, and in training mode the normaliser's running
+    /// statistics take this batch in.</summary>
+    public static AirLosses Compute(Tensor images, AirInference r, AirConfig c, LearningSignalNormaliser? signal = null)
     {
         using var _ = NewDisposeScope();
         var prior = PriorPres(r.ProbPres, c);
@@ -33,7 +36,9 @@ public static class AirLoss
         // Gaussian decoder with fixed variance: ½·Σ(x − x̃)²/σ² per image (constants dropped, as the AIR notes do).
         var nll = 0.5 / c.FixedVariance * (images - r.Reconstruction).pow(2).sum(new long[] { 1, 2, 3 });   // [B]
         var target = nll.unsqueeze(1);
-        var reinforce = ((target - r.Baseline).detach() * r.PresLogLikelihood * r.MaskDelay).sum(1);
+        var learningSignal = (target - r.Baseline).detach();
+        if (signal != null) learningSignal = signal.Normalise(learningSignal, r.MaskDelay);
+        var reinforce = (learningSignal * r.PresLogLikelihood * r.MaskDelay).sum(1);
         var baselineLoss = ((r.Baseline - target.detach()).pow(2) * r.MaskDelay).sum(1);
         return new AirLosses
         {

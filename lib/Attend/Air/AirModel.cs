@@ -15,8 +15,12 @@ public sealed class AirModel : Module<Tensor, Generator?, AirInference>
     readonly WhatVae vae;
     readonly InferenceRnn rnn;
     readonly InferenceRnn baseline;
+    readonly LearningSignalNormaliser? signal;
 
     public AirConfig Config { get; }
+
+    /// <summary>NVIL's normalisation of z_pres's learning signal, or null when the config turns it off.</summary>
+    public LearningSignalNormaliser? SignalNormaliser => signal;
 
     public AirModel(AirConfig? config = null) : base(nameof(AirModel))
     {
@@ -25,6 +29,7 @@ public sealed class AirModel : Module<Tensor, Generator?, AirInference>
         vae = new WhatVae(Config);
         rnn = new InferenceRnn(Config, baseline: false);
         baseline = new InferenceRnn(Config, baseline: true);
+        if (Config.SignalNormalisationDecay > 0) signal = new LearningSignalNormaliser(Config.SignalNormalisationDecay);
         RegisterComponents();
     }
 
@@ -81,9 +86,9 @@ public sealed class AirModel : Module<Tensor, Generator?, AirInference>
             GC.KeepAlive(generator);   // a caller's `new Generator(…)` must not be finalised during the native calls
             var where = mu + (0.5 * logVar).exp() * eps;
 
-            var glimpse = ZWhere.ImageToWindow(images, where, c.WindowSize);
+            var glimpse = ZWhere.ImageToWindow(images, where, c.WindowSize, separable: c.SeparableSampling);
             var (what, muW, logVarW, window) = vae.call(glimpse, generator);
-            pasted.Add(ZWhere.WindowToImage(window, where, c.CanvasSize).squeeze(1));
+            pasted.Add(ZWhere.WindowToImage(window, where, c.CanvasSize, separable: c.SeparableSampling).squeeze(1));
 
             z = cat(new[] { pres, where, what }, 1);
             h = hNext; hb = hbNext;

@@ -59,7 +59,7 @@ public static class AirTraining
             var x = batch.Select(train.Images).to(device);
             optimizer.zero_grad();
             using var r = model.call(x, batch.Noise);
-            using var losses = AirLoss.Compute(x, r, model.Config);
+            using var losses = AirLoss.Compute(x, r, model.Config, model.SignalNormaliser);
             losses.Total.backward();
             optimizer.step();
             batch.Record("kl", losses.KlDivergence.item<float>());

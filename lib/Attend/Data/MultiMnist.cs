@@ -70,6 +70,48 @@ public static class MultiMnist
                                      tensor(boxes, new long[] { numImages, 2, 4 }), tensor(labels, new long[] { numImages, 2 }));
     }
 
+    /// <summary>
+    /// AIR's canvases with exactly <paramref name="digitCount"/> digits each (the paper's generalisation test:
+    /// trained on 0-2 digits, counted on 3). Digits as in <see cref="GenerateAir"/>; each digit's centre is
+    /// drawn until it lies outside every earlier digit's 24×24 square (the per-axis rule of two-digit scenes
+    /// leaves no room for a third digit on 50×50), so digits may overlap at their borders. Boxes and labels
+    /// have one slot per digit.
+    /// </summary>
+    public static MultiMnistScenes GenerateAirExactly(ImageSet digits, int numImages, int digitCount, int seed,
+                                                      int canvasSize = 50, int digitSize = 24)
+    {
+        if (numImages < 1) throw new ArgumentException($"numImages must be positive, got {numImages}");
+        if (digitCount is < 1 or > 4) throw new ArgumentException($"digitCount must be 1-4 on AIR's canvases, got {digitCount}");
+        if (digitSize % 2 != 0 || digitSize >= canvasSize)
+            throw new ArgumentException($"digit size {digitSize} must be even and smaller than the canvas {canvasSize}");
+        int half = digitSize / 2;
+        var positions = Enumerable.Range(half, canvasSize - 2 * half).ToArray();
+        var resized = Resize(digits.Images, digitSize);
+        long[] digitLabels = digits.Labels.data<long>().ToArray();
+        var rng = new Random(seed);
+        var canvas = new float[(long)numImages * canvasSize * canvasSize];
+        var boxes = new float[numImages * digitCount * 4];
+        var labels = new long[numImages * digitCount];
+        var centres = new List<(int X, int Y)>();
+        for (int i = 0; i < numImages; i++)
+        {
+            centres.Clear();
+            for (int k = 0; k < digitCount; k++)
+            {
+                int d = rng.Next(digitLabels.Length);
+                (int X, int Y) c;
+                do c = (positions[rng.Next(positions.Length)], positions[rng.Next(positions.Length)]);
+                while (centres.Any(o => Math.Abs(o.X - c.X) < half && Math.Abs(o.Y - c.Y) < half));
+                centres.Add(c);
+                Place(canvas, i, canvasSize, resized, d, digitSize, c.X - half, c.Y - half, add: true);
+                Record(boxes, labels, i, k, digitCount, c.X - half, c.Y - half, digitSize, digitLabels[d]);
+            }
+        }
+        return new MultiMnistScenes(tensor(canvas, new long[] { numImages, 1, canvasSize, canvasSize }),
+                                     full(numImages, (long)digitCount, dtype: ScalarType.Int64),
+                                     tensor(boxes, new long[] { numImages, digitCount, 4 }), tensor(labels, new long[] { numImages, digitCount }));
+    }
+
     /// <summary>The NoP-Learner's Multi-MNIST: a canvas (256×256 by default) with between
     /// MinDigits and MaxDigits non-overlapping digits at uniform positions, resized to DigitSize.</summary>
     public static MultiMnistScenes Generate(ImageSet digits, MultiMnistOptions options, int numImages, int seed)

@@ -37,21 +37,27 @@ public static class ZWhere
         return cat(new[] { 1 / scale, -zWhere[.., 1..3] / scale }, 1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>AIR's image_to_window: the glimpse [B, C, size, size] that z_where attends to.</summary>
-    public static Tensor ImageToWindow(Tensor images, Tensor zWhere, int windowSize, bool alignCorners = false)
+    /// <summary>AIR's image_to_window: the glimpse [B, C, size, size] that z_where attends to. Separable sampling
+    /// by default; <paramref name="separable"/> false goes through affine_grid + grid_sample (the same function,
+    /// kept so the benchmark can time the straightforward form beside the fast one).</summary>
+    public static Tensor ImageToWindow(Tensor images, Tensor zWhere, int windowSize, bool alignCorners = false, bool separable = true)
     {
         using var _ = NewDisposeScope();
         var inverse = Invert(zWhere);
-        return SeparableSampling.Sample(images, inverse[.., 0], inverse[.., 0], inverse[.., 1], inverse[.., 2], windowSize, windowSize, alignCorners)
-            .MoveToOuterDisposeScope();
+        var window = separable
+            ? SeparableSampling.Sample(images, inverse[.., 0], inverse[.., 0], inverse[.., 1], inverse[.., 2], windowSize, windowSize, alignCorners)
+            : Glimpse.Sample(images, ToTheta(inverse), windowSize, windowSize, alignCorners);
+        return window.MoveToOuterDisposeScope();
     }
 
     /// <summary>AIR's window_to_image: a window pasted back on an empty canvas at z_where.</summary>
-    public static Tensor WindowToImage(Tensor windows, Tensor zWhere, int canvasSize, bool alignCorners = false)
+    public static Tensor WindowToImage(Tensor windows, Tensor zWhere, int canvasSize, bool alignCorners = false, bool separable = true)
     {
         Shapes.Require(zWhere, "z_where (s, x, y)", -1, 3);
         using var _ = NewDisposeScope();
-        return SeparableSampling.Sample(windows, zWhere[.., 0], zWhere[.., 0], zWhere[.., 1], zWhere[.., 2], canvasSize, canvasSize, alignCorners)
-            .MoveToOuterDisposeScope();
+        var image = separable
+            ? SeparableSampling.Sample(windows, zWhere[.., 0], zWhere[.., 0], zWhere[.., 1], zWhere[.., 2], canvasSize, canvasSize, alignCorners)
+            : Glimpse.Sample(windows, ToTheta(zWhere), canvasSize, canvasSize, alignCorners);
+        return image.MoveToOuterDisposeScope();
     }
 }

@@ -42,6 +42,28 @@ public class MultiMnistTests
     }
 
     [Fact]
+    public void Air_scenes_with_exactly_three_digits_keep_centres_out_of_each_other()
+    {
+        using var pool = Pool(Enumerable.Repeat(1f, 30).ToArray());
+        using var s = MultiMnist.GenerateAirExactly(pool, 300, digitCount: 3, seed: 5);
+        Assert.Equal(new long[] { 300, 1, 50, 50 }, s.Images.shape);
+        Assert.Equal(new long[] { 300, 3, 4 }, s.Boxes.shape);
+        Assert.True(s.Counts.eq(3).all().item<bool>());
+        var boxes = s.Boxes.data<float>().ToArray();
+        var images = s.Images.data<float>().ToArray();
+        for (int i = 0; i < 300; i++)
+        {
+            Assert.Equal(576.0 * 3, images.AsSpan(i * 2500, 2500).ToArray().Sum(v => (double)v), 1);   // pixels add up: all three drawn
+            var centres = Enumerable.Range(0, 3).Select(k => (X: boxes[(i * 3 + k) * 4] + 12, Y: boxes[(i * 3 + k) * 4 + 1] + 12)).ToArray();
+            for (int a = 0; a < 3; a++)
+            for (int b = a + 1; b < 3; b++)
+                Assert.False(Math.Abs(centres[a].X - centres[b].X) < 12 && Math.Abs(centres[a].Y - centres[b].Y) < 12,
+                             $"scene {i}: centre {b} inside digit {a}");
+        }
+        Assert.Throws<ArgumentException>(() => MultiMnist.GenerateAirExactly(pool, 10, digitCount: 5, seed: 1));
+    }
+
+    [Fact]
     public void Generators_are_deterministic_under_a_seed()
     {
         using var pool = Pool(Enumerable.Range(0, 20).Select(i => i / 20f).ToArray());

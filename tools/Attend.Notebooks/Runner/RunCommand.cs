@@ -98,6 +98,7 @@ public static class RunCommand
                     runs.Add(new NotebookRun(Path.GetFullPath(f), null, false, TimeSpan.Zero, 0, null,
                         new Engine.CellError("NotebookError", e.Message, new[] { e.Message }), Array.Empty<string>(), overrides));
                 }
+                NativeAllocator.ReleaseBetweenNotebooks();
                 var r = runs[^1];
                 if (r.Success)
                     AnsiConsole.MarkupLineInterpolated($"  [green]ok[/] in {r.Elapsed.TotalSeconds:F1} s → {r.Written}");
