@@ -46,8 +46,13 @@ public static class RunCommand
         {
             Description = "Choose anew the versions of #r \"nuget: …\" packages without an exact version (else the ones the notebook recorded)"
         };
+        var inProcess = new Option<bool>("--in-process")
+        {
+            Description = "Run all notebooks in this process (default: each notebook of a multi-notebook run in a fresh process)"
+        };
+        var record = new Option<string?>(NotebookProcess.RecordOption) { Hidden = true };   // the parent's file for a child's run
         var cmd = new Command("run", "Execute notebooks headless and write executed copies, figures and a report.")
-            { notebooks, outDir, inPlace, param, quick, timeout, cont, report, prepare, update };
+            { notebooks, outDir, inPlace, param, quick, timeout, cont, report, prepare, update, inProcess, record };
         cmd.SetAction(async (parse, ct) =>
         {
             List<string> files;
@@ -87,10 +92,21 @@ public static class RunCommand
                 }
                 return 0;
             }
+            string? recordPath = parse.GetValue(record);
+            bool separate = files.Count > 1 && recordPath == null && !parse.GetValue(inProcess);
+            var childArguments = ChildArguments(parse.GetValue(outDir)!, inplace, overrides, isQuick, seconds,
+                                                parse.GetValue(cont), parse.GetValue(update));
             var runs = new List<NotebookRun>();
             foreach (var f in files)
             {
                 AnsiConsole.MarkupLineInterpolated($"[bold]{Path.GetFileName(f)}[/] ({(isQuick ? "quick" : "full")} mode)");
+                if (separate)
+                {
+                    runs.Add(NotebookProcess.Run(f, childArguments, overrides));
+                    if (runs[^1].Error is { EName: "NotebookProcessError" } crash)
+                        AnsiConsole.MarkupLineInterpolated($"  [red]FAILED[/]: {crash.EValue}");
+                    continue;   // the child printed its own result line
+                }
                 try { runs.Add(await NotebookRunner.RunAsync(f, options, line => AnsiConsole.WriteLine(line))); }
                 catch (Exception e) when (e is NotebookFormatException or FileNotFoundException or IOException)
                 {
@@ -106,6 +122,11 @@ public static class RunCommand
                     AnsiConsole.MarkupLineInterpolated(
                         $"  [red]FAILED[/]: {Path.GetFileName(f)}, cell {r.FailedCell}: {r.Error!.EName}: {r.Error.EValue}");
             }
+            if (recordPath != null)
+            {
+                NotebookProcess.WriteRecord(recordPath, runs.Single());
+                return runs[0].Success ? 0 : 1;
+            }
             string reportPath = parse.GetValue(report)
                 ?? (inplace
                     ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(files[0]))!, "report.md")
@@ -120,6 +141,20 @@ public static class RunCommand
             return runs.All(r => r.Success) ? 0 : 1;
         });
         return cmd;
+    }
+
+    /// <summary>The options a child process gets, so it runs its notebook exactly as this process would.</summary>
+    static List<string> ChildArguments(string outDir, bool inPlace, Dictionary<string, string> overrides, bool quick, double? cellTimeout,
+                                       bool continueOnError, bool updatePackages)
+    {
+        var a = new List<string> { "--out", outDir };
+        if (inPlace) a.Add("--in-place");
+        foreach (var (k, v) in overrides) a.AddRange(new[] { "-p", $"{k}={v}" });
+        if (quick) a.Add("--quick");
+        if (cellTimeout is > 0) a.AddRange(new[] { "--cell-timeout", cellTimeout.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        if (continueOnError) a.Add("--continue-on-error");
+        if (updatePackages) a.Add("--update-packages");
+        return a;
     }
 
     static List<string> Expand(IEnumerable<string> inputs)
