@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace Attend.Air;
 
-public sealed class LearningSignalNormaliser : nn.Module
+public sealed class LearningSignalNormaliser : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly Tensor mean;
     readonly Tensor variance;
@@ -32,7 +32,10 @@ public sealed class LearningSignalNormaliser : nn.Module
     /// <summary>(signal − c) / max(1, √v) for the steps where <paramref name="mask"/> is 1 (0 elsewhere). In
     /// training mode c and v first move towards this batch's masked mean and variance:
     /// c ← α·c + (1 − α)·mean, v ← α·v + (1 − α)·var. No gradient flows through any of it.</summary>
-    public Tensor Normalise(Tensor signal, Tensor mask)
+    public Tensor Normalise(Tensor signal, Tensor mask) => call(signal, mask);
+
+    /// <summary>See <see cref="Normalise"/>; call it as <c>normaliser.call(signal, mask)</c>.</summary>
+    public override Tensor forward(Tensor signal, Tensor mask)
     {
         Shapes.Require(mask, "mask", signal.shape);
         using var scope = NewDisposeScope();
