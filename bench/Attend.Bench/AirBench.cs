@@ -88,7 +88,7 @@ static class AirBench
         if (runs.Count > 0)
             Console.WriteLine($"reliability: {reaching} of {runs.Count} seeds reached ≥ {Target:P0} held-out count accuracy " +
                               $"({string.Join(", ", runs.Select(r => $"seed {r["seed"]}: {r["final_accuracy"]!.GetValue<double>():P1}"))}); " +
-                              $"median {result["median_minutes_50_epochs"]:F1} min for {epochs} epochs");
+                              $"median {result["median_minutes_50_epochs"]!.GetValue<double>():F1} min for {epochs} epochs");
         if (runs.Count == 0) return;   // a speed-only run keeps the last full result
         string repo = Attend.Notebooks.SourceTree.RequireRoot();
         // An ablation (a decay other than the default) goes beside the main result, not over it.

@@ -33,13 +33,7 @@ public static class MultiMnist
     /// </summary>
     public static MultiMnistScenes GenerateAir(ImageSet digits, int numImages, int seed, int canvasSize = 50, int digitSize = 24)
     {
-        if (numImages < 1) throw new ArgumentException($"numImages must be positive, got {numImages}");
-        if (digitSize % 2 != 0 || digitSize >= canvasSize)
-            throw new ArgumentException($"digit size {digitSize} must be even and smaller than the canvas {canvasSize}");
-        int half = digitSize / 2;
-        var positions = Enumerable.Range(half, canvasSize - 2 * half).ToArray();
-        var resized = Resize(digits.Images, digitSize);
-        long[] digitLabels = digits.Labels.data<long>().ToArray();
+        var (half, positions, resized, digitLabels) = AirPool(digits, numImages, canvasSize, digitSize);
         var rng = new Random(seed);
         var canvas = new float[(long)numImages * canvasSize * canvasSize];
         var counts = new long[numImages];
@@ -80,14 +74,8 @@ public static class MultiMnist
     public static MultiMnistScenes GenerateAirExactly(ImageSet digits, int numImages, int digitCount, int seed,
                                                       int canvasSize = 50, int digitSize = 24)
     {
-        if (numImages < 1) throw new ArgumentException($"numImages must be positive, got {numImages}");
         if (digitCount is < 1 or > 4) throw new ArgumentException($"digitCount must be 1-4 on AIR's canvases, got {digitCount}");
-        if (digitSize % 2 != 0 || digitSize >= canvasSize)
-            throw new ArgumentException($"digit size {digitSize} must be even and smaller than the canvas {canvasSize}");
-        int half = digitSize / 2;
-        var positions = Enumerable.Range(half, canvasSize - 2 * half).ToArray();
-        var resized = Resize(digits.Images, digitSize);
-        long[] digitLabels = digits.Labels.data<long>().ToArray();
+        var (half, positions, resized, digitLabels) = AirPool(digits, numImages, canvasSize, digitSize);
         var rng = new Random(seed);
         var canvas = new float[(long)numImages * canvasSize * canvasSize];
         var boxes = new float[numImages * digitCount * 4];
@@ -110,6 +98,18 @@ public static class MultiMnist
         return new MultiMnistScenes(tensor(canvas, new long[] { numImages, 1, canvasSize, canvasSize }),
                                      full(numImages, (long)digitCount, dtype: ScalarType.Int64),
                                      tensor(boxes, new long[] { numImages, digitCount, 4 }), tensor(labels, new long[] { numImages, digitCount }));
+    }
+
+    /// <summary>AIR's scene generators' shared start: the arguments checked, the digits resized, their labels,
+    /// and the centre positions that keep a digit inside the canvas.</summary>
+    static (int Half, int[] Positions, float[] Resized, long[] Labels) AirPool(ImageSet digits, int numImages, int canvasSize, int digitSize)
+    {
+        if (numImages < 1) throw new ArgumentException($"numImages must be positive, got {numImages}");
+        if (digitSize % 2 != 0 || digitSize >= canvasSize)
+            throw new ArgumentException($"digit size {digitSize} must be even and smaller than the canvas {canvasSize}");
+        int half = digitSize / 2;
+        return (half, Enumerable.Range(half, canvasSize - 2 * half).ToArray(), Resize(digits.Images, digitSize),
+                digits.Labels.data<long>().ToArray());
     }
 
     /// <summary>The NoP-Learner's Multi-MNIST: a canvas (256×256 by default) with between
