@@ -41,14 +41,21 @@ public class InteractiveNotebooksTests
 
     static readonly Dictionary<string, string> Executed = new();
 
-    /// <summary>Each notebook runs once per test process; later cases read its executed copy.</summary>
-    static async Task<string> Run(string notebook)
+    /// <summary>Each notebook runs once per test process, through the runner's CLI in a process of its own (as
+    /// users run it): the packages it loads (XPlot's FSharp.Core 4.7) must not enter this process, where the
+    /// chart tests load Plotly.NET's newer FSharp.Core. Later cases read its executed copy.</summary>
+    static Task<string> Run(string notebook)
     {
-        if (Executed.TryGetValue(notebook, out var done)) return done;
-        string outDir = Path.Combine(Path.GetTempPath(), "attend-interactive-tests");
-        var run = await Nb.Run(Path.Combine(Folder, notebook + ".ipynb"), outDir);
-        Assert.True(run.Success, $"{notebook}: cell {run.FailedCell}: {run.Error?.EValue}");
-        return Executed[notebook] = run.Written!;
+        lock (Executed)
+        {
+            if (Executed.TryGetValue(notebook, out var done)) return Task.FromResult(done);
+            string outDir = Path.Combine(Path.GetTempPath(), $"attend-interactive-tests-{Environment.ProcessId}");
+            string runner = typeof(Runner.RunCommand).Assembly.Location;
+            var r = ChildProcess.Run("dotnet", new[] { runner, "run", Path.Combine(Folder, notebook + ".ipynb"), "--out", outDir },
+                                     Folder, TimeSpan.FromMinutes(10));
+            Assert.True(r.ExitCode == 0, $"{notebook} failed (exit {r.ExitCode}):\n{r.Output}");
+            return Task.FromResult(Executed[notebook] = Path.Combine(outDir, notebook + ".ipynb"));
+        }
     }
 
     public static JsonObject Data(JsonNode executed, string cellId, string mime)
