@@ -51,17 +51,24 @@ public static class NativeAllocator
         => !Applies || System.Environment.GetEnvironmentVariable(Marker) == "1"
            || Environment.All(kv => System.Environment.GetEnvironmentVariable(kv.Key) == kv.Value);
 
+    /// <summary>A start of this program with <paramref name="args"/>: under the dotnet host the engine's dll comes
+    /// first; an apphost is the program itself.</summary>
+    public static ProcessStartInfo ThisProgram(IEnumerable<string> args)
+    {
+        string host = System.Environment.ProcessPath ?? "dotnet";
+        var psi = new ProcessStartInfo(host) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+            psi.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()?.Location ?? typeof(NativeAllocator).Assembly.Location);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return psi;
+    }
+
     /// <summary>Runs this program again with the settings, passing the console through, and returns its
     /// exit code; null when it cannot (then the caller goes on as it is).</summary>
     public static int? ReExecute(string[] args)
     {
-        string? host = System.Environment.ProcessPath;
-        string entry = System.Reflection.Assembly.GetEntryAssembly()?.Location ?? typeof(NativeAllocator).Assembly.Location;
-        if (host == null) return null;
-        var psi = new ProcessStartInfo(host) { UseShellExecute = false };
-        // Under the dotnet host the engine's dll comes first; an apphost is the program itself.
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet") psi.ArgumentList.Add(entry);
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        if (System.Environment.ProcessPath == null) return null;
+        var psi = ThisProgram(args);
         foreach (var (k, v) in Environment) psi.Environment[k] = v;
         psi.Environment[Marker] = "1";
         try

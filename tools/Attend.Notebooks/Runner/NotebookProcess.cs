@@ -32,15 +32,7 @@ public static class NotebookProcess
         int exitCode;
         try
         {
-            var psi = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { UseShellExecute = false };
-            // Under the dotnet host the engine's dll comes first; an apphost is the program itself.
-            if (Path.GetFileNameWithoutExtension(psi.FileName) == "dotnet")
-                psi.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
-            psi.ArgumentList.Add("run");
-            psi.ArgumentList.Add(notebook);
-            foreach (var a in runArguments) psi.ArgumentList.Add(a);
-            psi.ArgumentList.Add(RecordOption);
-            psi.ArgumentList.Add(record);
+            var psi = NativeAllocator.ThisProgram(new[] { "run", notebook }.Concat(runArguments).Concat(new[] { RecordOption, record }));
             using var child = Process.Start(psi) ?? throw new InvalidOperationException("the notebook's process did not start");
             child.WaitForExit();
             exitCode = child.ExitCode;
