@@ -25,8 +25,11 @@ public sealed record AirConfig
     public double BaselineLearningRate { get; init; } = 1e-2;
     // Not in the AIR notes (notebook 07, "Reliability"): NVIL's running mean and variance normalisation
     // of z_pres's learning signal, with decay α; 0 turns it off (the notes' plain baseline).
-    // Crop and paste through separable sampling (two small matmuls, faster); false: affine_grid + grid_sample, the same function.
-    public bool SeparableSampling { get; init; } = true;
+    // Crop and paste through separable sampling (two small matmuls); false: affine_grid + grid_sample, the same
+    // function and faster at 2 threads (bench air).
+    public bool SeparableSampling { get; init; } = false;
+    // Decode and paste the N steps' windows as one batch after the recurrence (faster); false: step by step, as the notes do.
+    public bool BatchedDecoding { get; init; } = true;
     public double SignalNormalisationDecay { get; init; } = 0;
 
     public const int PresDim = 1;

@@ -87,8 +87,9 @@ public sealed class AirModel : Module<Tensor, Generator?, AirInference>
             var where = mu + (0.5 * logVar).exp() * eps;
 
             var glimpse = ZWhere.ImageToWindow(images, where, c.WindowSize, separable: c.SeparableSampling);
-            var (what, muW, logVarW, window) = vae.call(glimpse, generator);
-            pasted.Add(ZWhere.WindowToImage(window, where, c.CanvasSize, separable: c.SeparableSampling).squeeze(1));
+            var (what, muW, logVarW) = vae.Encode(glimpse, generator);
+            if (!c.BatchedDecoding)
+                pasted.Add(ZWhere.WindowToImage(vae.Decode(what), where, c.CanvasSize, separable: c.SeparableSampling).squeeze(1));
 
             z = cat(new[] { pres, where, what }, 1);
             h = hNext; hb = hbNext;
@@ -97,7 +98,12 @@ public sealed class AirModel : Module<Tensor, Generator?, AirInference>
             zWhat.Add(what); muWhat.Add(muW); logVarWhat.Add(logVarW);
         }
         var zPresT = stack(zPres, 1);
-        var pastedT = stack(pasted, 1);
+        // Decoding and pasting feed nothing back into the recurrence, so the N steps' windows are
+        // decoded and pasted as one batch of N·B (fewer, larger operations; the same function).
+        var pastedT = c.BatchedDecoding
+            ? ZWhere.WindowToImage(vae.Decode(cat(zWhat, 0)), cat(zWhere, 0), c.CanvasSize, separable: c.SeparableSampling)
+                .view(c.Steps, b, c.CanvasSize, c.CanvasSize).transpose(0, 1)
+            : stack(pasted, 1);
         var reconstruction = (zPresT.unsqueeze(2).unsqueeze(3) * pastedT).sum(1, keepdim: true);
         return new AirInference
         {

@@ -56,12 +56,9 @@ public static class AirTraining
                                    Cancellation: cancellation, OnBatch: onBatch);
         return EpochLoop.Run(model, train.Count, loop, batch =>
         {
-            var x = batch.Select(train.Images).to(device);
-            optimizer.zero_grad();
-            using var r = model.call(x, batch.Noise);
-            using var losses = AirLoss.Compute(x, r, model.Config, model.SignalNormaliser);
-            losses.Total.backward();
-            optimizer.step();
+            var step = Step(model, optimizer, batch.Select(train.Images).to(device), batch.Noise);
+            using var r = step.Inference;
+            using var losses = step.Losses;
             batch.Record("kl", losses.KlDivergence.item<float>());
             batch.Record("nll", losses.Nll.item<float>());
             batch.Record("reinforce", losses.Reinforce.item<float>());
@@ -76,6 +73,18 @@ public static class AirTraining
             return new AirEpoch(t.Epoch, t.Mean("kl"), t.Mean("nll"), t.Mean("reinforce"), t.Mean("baseline"), t.Fraction("correct"),
                                 testAccuracy, t.Elapsed, t.SamplesPerSecond, ResidentMemory.Megabytes());
         }, progress);
+    }
+
+    /// <summary>One optimisation step on a batch of scenes: inference (sampling from <paramref name="noise"/>), the four
+    /// losses, backward and Adam. The caller disposes the returned inference and losses.</summary>
+    public static (AirInference Inference, AirLosses Losses) Step(AirModel model, Adam optimizer, Tensor images, Generator? noise)
+    {
+        optimizer.zero_grad();
+        var r = model.call(images, noise);
+        var losses = AirLoss.Compute(images, r, model.Config, model.SignalNormaliser);
+        losses.Total.backward();
+        optimizer.step();
+        return (r, losses);
     }
 
     /// <summary>Fraction of scenes whose inferred count (Σ z_pres, sampled as in training, from a

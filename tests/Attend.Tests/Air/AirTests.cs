@@ -259,35 +259,38 @@ public class AirTests
         for (int step = 0; step < 40; step++)
         {
             using var _ = NewDisposeScope();
-            optimizer.zero_grad();
-            using var r = model.call(scenes.Images, g);
-            using var l = AirLoss.Compute(scenes.Images, r, model.Config);
-            l.Total.backward();
-            optimizer.step();
+            AirTraining.Step(model, optimizer, scenes.Images, g);
         }
         double after = ModelLoss();
         Assert.True(after < 0.9 * before, $"KL + NLL {before:F2} → {after:F2}");
     }
 
-    [Fact]
-    public void Straightforward_and_separable_crop_and_paste_give_the_same_model_function()
+    [Theory]
+    [InlineData(true, true)]     // separable crop/paste, decoded as one batch
+    [InlineData(true, false)]    // separable, decoded step by step
+    [InlineData(false, false)]   // grid_sample, step by step
+    public void Each_speed_switch_gives_the_same_model_function(bool separable, bool batched)
     {
         var x = Scenes(6, 21);
-        (Tensor Recon, Tensor Loss, Tensor Grad) Run(bool separable)
+        (Tensor Recon, Tensor Loss, Tensor Grad, Tensor DecoderGrad) Run(AirConfig config)
         {
             manual_seed(21);
-            using var model = new AirModel(new AirConfig { SeparableSampling = separable });
+            using var model = new AirModel(config);
             using var r = model.call(x, new Generator(22));
             using var l = AirLoss.Compute(x, r, model.Config);
             l.Total.backward();
             var grad = model.ModelParameters().First().grad!.clone();
-            return (r.Reconstruction.detach().clone(), l.Total.detach().clone(), grad);
+            var decoderGrad = model.ModelParameters().Last().grad!.clone();
+            return (r.Reconstruction.detach().clone(), l.Total.detach().clone(), grad, decoderGrad);
         }
-        var fast = Run(true);
-        var straight = Run(false);
-        Assert.True(fast.Recon.allclose(straight.Recon, rtol: 1e-4, atol: 1e-5), "reconstructions differ");
-        Assert.True(fast.Loss.allclose(straight.Loss, rtol: 1e-4, atol: 1e-4), $"loss {fast.Loss.item<float>()} vs {straight.Loss.item<float>()}");
-        Assert.True(fast.Grad.allclose(straight.Grad, rtol: 1e-3, atol: 1e-5), "first layer's gradients differ");
+        var fast = Run(new AirConfig { SeparableSampling = separable, BatchedDecoding = batched });
+        // The reference: grid_sample, decoded as one batch (the defaults).
+        var reference = Run(new AirConfig { SeparableSampling = false, BatchedDecoding = true });
+        Assert.True(fast.Recon.allclose(reference.Recon, rtol: 1e-4, atol: 1e-5), "reconstructions differ");
+        Assert.True(fast.Loss.allclose(reference.Loss, rtol: 1e-4, atol: 1e-4), $"loss {fast.Loss.item<float>()} vs {reference.Loss.item<float>()}");
+        Assert.True(fast.Grad.allclose(reference.Grad, rtol: 1e-3, atol: 1e-5), "first layer's gradients differ");
+        Assert.True(fast.DecoderGrad.allclose(reference.DecoderGrad, rtol: 1e-3, atol: 1e-5), "the decoder's last gradients differ");
+        Assert.True(reference.DecoderGrad.abs().sum().item<float>() > 0, "the decoder gets no gradient");
     }
 
     [Fact]
