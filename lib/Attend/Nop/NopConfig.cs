@@ -2,6 +2,14 @@
 // one record so notebooks can print and vary them.
 namespace Attend.Nop;
 
+/// <summary>Uniform: TorchSharp's default, ±1/√fan_in (the design as built); KaimingNormal: He-normal weights
+/// (ReLU gain) and zero biases, so the image-dependent signal keeps its size through the ten layers.</summary>
+public enum NopInitialisation { Uniform, KaimingNormal }
+
+/// <summary>How the positioner turns features into μ: FullyConnected (the design: fc 256→32→4 after the
+/// convolutions) or SoftArgmax (the expected cell centre under a softmax over a 16×16 score map).</summary>
+public enum PositionHead { FullyConnected, SoftArgmax }
+
 /// <summary>
 /// Sizes follow the seed: CNN₀ turns the image into a 16×16×16 feature tensor, CNN₁ into a vector,
 /// the positioner ends 256 → 32 → 4, the classifier names 16×16 glimpses with 16 categories.
@@ -34,6 +42,21 @@ public sealed record NopConfig
     public double SigmaMin { get; init; } = 0.05;
     public double GumbelTemperature { get; init; } = 1.0;
 
+    // Departures from the design notes that make the learner learn (notebook 06, "Making it learn"; each
+    // is ablated there). Defaults are the design as written, so each change is asked for by name.
+    public NopInitialisation Initialisation { get; init; } = NopInitialisation.Uniform;
+    public PositionHead PositionHead { get; init; } = PositionHead.FullyConnected;
+    // The explainer (localisation set) takes q₀ as a fixed target: no gradient of its L1 through q₀ or the glimpse.
+    public bool DetachProposal { get; init; }
+    // Phase 1, "name this patch so you can find it again": epochs of L1 on random glimpse positions before the three objectives.
+    public int PretrainEpochs { get; init; }
+    public double ProposalSigma { get; init; } = 0.25;     // σ (window half-width) of phase 1's random glimpses
+    public double ProposalRange { get; init; } = 0.75;     // their centres ~ U(−r, r)² in normalised coordinates
+    // After phase 1 the preprocessor and positioner stay as phase 1 left them.
+    public bool FreezeSharedAfterPretraining { get; init; }
+    // Weight of the category-usage term: the explainer maximises the mutual information between glimpse and category.
+    public double UsageWeight { get; init; }
+
     public const int FeatureSize = 16;
 
     /// <summary>Pooling factor of the extra max-pool after CNN₀'s first convolution (1 = none).</summary>
@@ -48,5 +71,11 @@ public sealed record NopConfig
         if (ReceptiveField is not (1 or 3)) throw new ArgumentException($"receptive field must be 1 or 3, got {ReceptiveField}");
         if (!(SigmaMin > 0 && SigmaMin < 1) || !(GumbelTemperature > 0))
             throw new ArgumentException($"σ floor must lie in (0, 1) and τ be positive: {this}");
+        if (PretrainEpochs < 0 || !(ProposalSigma >= SigmaMin && ProposalSigma <= 1) || !(ProposalRange > 0 && ProposalRange <= 1)
+            || !(UsageWeight >= 0))
+            throw new ArgumentException(
+                $"invalid curriculum settings (pre-training epochs ≥ 0, proposal σ in [σ_min, 1], range in (0, 1], usage ≥ 0): {this}");
+        if (!Enum.IsDefined(Initialisation) || !Enum.IsDefined(PositionHead))
+            throw new ArgumentException($"unknown initialisation or position head: {this}");
     }
 }

@@ -16,6 +16,20 @@ namespace Attend.Nop;
 public sealed record NopEvaluation(double HitRate, double ChanceHitRate, double Purity, double MajorityShare, double Nmi, double ObjectsFound,
                                    double MeanL1, double MeanL2, float[] Positions, long[] HitObjects, long[] Categories, int Queries)
 {
+    /// <summary>The refind probe: of the glimpses on an object, the share whose q₁ centre (found from the name
+    /// alone) lands on that same object, and the same for q₂ (no name): names carry "which object" when q₁ beats q₂.</summary>
+    public double RefindQ1 { get; init; }
+    public double RefindQ2 { get; init; }
+    /// <summary>Mean σ of q₀ over both axes.</summary>
+    public double Sigma0 { get; init; }
+    /// <summary>Distinct categories the classifier gave over all glimpses.</summary>
+    public int CategoriesUsed { get; init; }
+    /// <summary>The spread of μ₀ (normalised units, x and y averaged): across images, the standard deviation of each
+    /// scene's mean μ₀ over queries; across queries, the mean over scenes of the standard deviation over queries.
+    /// About 1e-5 is the collapse signature (every query, every image, the same place).</summary>
+    public double Mu0SpreadImages { get; init; }
+    public double Mu0SpreadQueries { get; init; }
+
     /// <summary>Runs <paramref name="queries"/> random queries per scene (seeded), without gradients.</summary>
     public static NopEvaluation Run(NopLearner model, IScenes scenes, int queries, long seed, Device? device = null, int batchSize = 100)
     {
@@ -25,6 +39,8 @@ public sealed record NopEvaluation(double HitRate, double ChanceHitRate, double 
         int canvas = model.Config.CanvasSize;
         var positions = new float[n * queries * 4];
         var hits = new long[n * queries];
+        var refound1 = new bool[n * queries];
+        var refound2 = new bool[n * queries];
         var categories = new long[n * queries];
         double l1 = 0;
         double l2 = 0;
@@ -37,6 +53,8 @@ public sealed record NopEvaluation(double HitRate, double ChanceHitRate, double 
                 var x = scenes.Images.narrow(0, start, b).to(device);
                 using var o = model.call(x, model.SampleQuery(b, g, device), g);
                 var q = o.Q0.cpu().data<float>().ToArray();
+                var q1 = o.Q1.cpu().data<float>().ToArray();
+                var q2 = o.Q2.cpu().data<float>().ToArray();
                 var cat = o.Category.argmax(1).cpu().data<long>().ToArray();
                 l1 += o.L1.sum().item<float>();
                 l2 += o.L2.sum().item<float>();
@@ -47,6 +65,10 @@ public sealed record NopEvaluation(double HitRate, double ChanceHitRate, double 
                     Array.Copy(q, i * 4, positions, slot * 4, 4);
                     categories[slot] = cat[i];
                     hits[slot] = HitObject(boxes, scene, k, counts[scene], (q[i * 4] + 1) / 2 * canvas, (q[i * 4 + 1] + 1) / 2 * canvas);
+                    refound1[slot] = hits[slot] >= 0 &&
+                        HitObject(boxes, scene, k, counts[scene], (q1[i * 4] + 1) / 2 * canvas, (q1[i * 4 + 1] + 1) / 2 * canvas) == hits[slot];
+                    refound2[slot] = hits[slot] >= 0 &&
+                        HitObject(boxes, scene, k, counts[scene], (q2[i * 4] + 1) / 2 * canvas, (q2[i * 4 + 1] + 1) / 2 * canvas) == hits[slot];
                 }
             });
         var labels = scenes.Labels.data<long>().ToArray();
@@ -61,23 +83,77 @@ public sealed record NopEvaluation(double HitRate, double ChanceHitRate, double 
         }) / ((double)canvas * canvas));
         double objectsFound = Enumerable.Range(0, (int)n)
             .Average(s => (double)Enumerable.Range(0, queries).Select(qi => hits[s * queries + qi]).Where(h => h >= 0).Distinct().Count());
+        var (spreadImages, spreadQueries) = Mu0Spread(positions, n, queries);
         return new NopEvaluation((double)hitSlots.Count / hits.Length, chance,
                                  ClusterScores.Purity(hitCategories, hitLabels),
                                  ClusterScores.MajorityShare(hitLabels),
                                  ClusterScores.NormalisedMutualInformation(hitCategories, hitLabels),
-                                 objectsFound, l1 / (n * queries), l2 / (n * queries), positions, hits, categories, queries);
+                                 objectsFound, l1 / (n * queries), l2 / (n * queries), positions, hits, categories, queries)
+        {
+            RefindQ1 = hitSlots.Count == 0 ? 0 : (double)hitSlots.Count(i => refound1[i]) / hitSlots.Count,
+            RefindQ2 = hitSlots.Count == 0 ? 0 : (double)hitSlots.Count(i => refound2[i]) / hitSlots.Count,
+            Sigma0 = Enumerable.Range(0, hits.Length).Average(i => (positions[i * 4 + 2] + positions[i * 4 + 3]) / 2.0),
+            CategoriesUsed = categories.Distinct().Count(),
+            Mu0SpreadImages = spreadImages,
+            Mu0SpreadQueries = spreadQueries,
+        };
+    }
+
+    /// <summary>(across images, across queries) of μ₀ in <paramref name="positions"/> [N·Q·4], x and y averaged.</summary>
+    public static (double Images, double Queries) Mu0Spread(float[] positions, long n, int queries)
+    {
+        double images = 0;
+        double acrossQueries = 0;
+        for (int axis = 0; axis < 2; axis++)
+        {
+            var sceneMeans = new double[n];
+            double withinScenes = 0;
+            for (long s = 0; s < n; s++)
+            {
+                var v = Enumerable.Range(0, queries).Select(qi => (double)positions[(s * queries + qi) * 4 + axis]).ToArray();
+                sceneMeans[s] = v.Average();
+                withinScenes += StandardDeviation(v);
+            }
+            images += StandardDeviation(sceneMeans) / 2;
+            acrossQueries += withinScenes / n / 2;
+        }
+        return (images, acrossQueries);
+    }
+
+    /// <summary>Population standard deviation (0 for fewer than two values).</summary>
+    static double StandardDeviation(double[] v)
+    {
+        if (v.Length < 2) return 0;
+        double mean = v.Average();
+        return Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / v.Length);
     }
 
     /// <summary>One line: hit rate against chance, purity against naming all alike, NMI, objects found.</summary>
     public string Summary() =>
         $"glimpse on an object {HitRate:P1} (chance {ChanceHitRate:P1}), purity {Purity:P1} (one name for all: {MajorityShare:P1}), " +
-        $"NMI {Nmi:F3}, objects found per scene {ObjectsFound:F2} of {Queries} queries";
+        $"NMI {Nmi:F3}, objects found per scene {ObjectsFound:F2} of {Queries} queries, refind q₁ {RefindQ1:P1} vs q₂ {RefindQ2:P1}, " +
+        $"σ₀ {Sigma0:F3}, {CategoriesUsed} categories, μ₀ spread {Mu0SpreadImages:E1} (images) / {Mu0SpreadQueries:E1} (queries)";
+
+    /// <summary>Glimpses that landed on an object (the ones purity, NMI and the refind probe are measured on).</summary>
+    public int NamedHits => HitObjects.Count(h => h >= 0);
+
+    /// <summary>One data set and seed's final held-out figures for a results file, with the untrained learner's hit rate
+    /// (fractions 0-1; the names of results/06-nop-learner.json).</summary>
+    public Dictionary<string, object> ToSeedMetrics(NopEvaluation untrained) => new()
+    {
+        ["glimpse_on_object"] = HitRate, ["chance"] = ChanceHitRate, ["untrained"] = untrained.HitRate, ["purity"] = Purity,
+        ["majority_share"] = MajorityShare, ["nmi"] = Nmi, ["named_hits"] = NamedHits, ["refind_q1"] = RefindQ1, ["refind_q2"] = RefindQ2,
+        ["distinct_objects"] = ObjectsFound, ["l1"] = MeanL1, ["l2"] = MeanL2, ["sigma0"] = Sigma0, ["categories_used"] = CategoriesUsed,
+        ["mu0_spread_images"] = Mu0SpreadImages, ["mu0_spread_queries"] = Mu0SpreadQueries,
+    };
 
     /// <summary>The headline numbers for a results file (fractions 0-1).</summary>
     public Dictionary<string, object> ToMetrics() => new()
     {
         ["glimpse_on_object"] = HitRate, ["chance_on_object"] = ChanceHitRate, ["purity"] = Purity, ["majority_share"] = MajorityShare,
         ["nmi"] = Nmi, ["objects_found_per_scene"] = ObjectsFound, ["mean_l1"] = MeanL1, ["mean_l2"] = MeanL2,
+        ["refind_q1"] = RefindQ1, ["refind_q2"] = RefindQ2, ["sigma0"] = Sigma0, ["categories_used"] = CategoriesUsed,
+        ["mu0_spread_images"] = Mu0SpreadImages, ["mu0_spread_queries"] = Mu0SpreadQueries,
     };
 
     /// <summary>The object of scene <paramref name="scene"/> whose box holds the point (px, py), or −1.</summary>

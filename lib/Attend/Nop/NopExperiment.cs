@@ -1,5 +1,6 @@
 // Maps one data set and the learner's settings to the learner notebook's experiment: a learner
-// initialised from the run's random seed, its held-out evaluation before training, three-objective training
+// initialised from the run's random seed, its held-out evaluation before training, the pre-training phase
+// when the config asks for one, three-objective training
 // with a line per epoch, and the evaluation after it. Both data sets of the notebook run it.
 using Attend.Data;
 using Attend.Training;
@@ -7,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace Attend.Nop;
 
-public sealed record NopRun(NopLearner Learner, NopEvaluation Untrained, List<NopEpoch> History)
+public sealed record NopRun(NopLearner Learner, NopEvaluation Untrained, List<PretrainEpoch> Pretraining, List<NopEpoch> History)
 {
     public NopEvaluation Trained => History[^1].Test;
 }
@@ -23,9 +24,11 @@ public static class NopExperiment
         var learner = new NopLearner(config);
         var untrained = NopEvaluation.Run(learner, test, s.EvaluationQueries, s.Seed, device);
         log($"untrained: {untrained.Summary()}");
+        var pretraining = ExplainerPretraining.Run(learner, train, s, device, e => log(e.ToString()), cancellation, onBatch);
+        if (pretraining.Count > 0) log($"pre-trained: {NopEvaluation.Run(learner, test, s.EvaluationQueries, s.Seed, device).Summary()}");
         using var optimisers = NopTraining.CreateOptimisers(learner, s);
         var history = NopTraining.Train(learner, optimisers, train, test, s, device, e => log(e.ToString()), cancellation, onBatch);
         log($"trained:   {history[^1].Test.Summary()}");
-        return new NopRun(learner, untrained, history);
+        return new NopRun(learner, untrained, pretraining, history);
     }
 }

@@ -25,6 +25,9 @@ public sealed class NopOutputs : OutputBundle
     public required Tensor Weights2 { get; init; }
     public required Tensor L1 { get; init; }
     public required Tensor L2 { get; init; }
+    /// <summary>L1 as the localisation set descends it: KL(sg(q₀)‖q₁) on a glimpse cut at sg(q₀) when the config
+    /// detaches the proposal, else L1 itself.</summary>
+    public required Tensor L1Explainer { get; init; }
 }
 
 public sealed class NopLearner : Module<Tensor, Tensor?, Generator?, NopOutputs>
@@ -56,13 +59,21 @@ public sealed class NopLearner : Module<Tensor, Tensor?, Generator?, NopOutputs>
         attention2 = new AttentionUnit(Config, 0, "Attention2");
         classifier = new GlimpseClassifier(Config);
         RegisterComponents();
+        LearnerInitialisation.Apply(this, Config.Initialisation);
     }
 
     /// <summary>The three disjoint parameter sets the NoP design notes train with three objectives:
-    /// localisation (preprocessor, positioner), classifier and Attention₁ minimise L1;
+    /// localisation (preprocessor, positioner), classifier and Attention₁ minimise L1 (only classifier and
+    /// Attention₁ when FreezeSharedAfterPretraining follows a pre-training phase);
     /// Attention₂ minimises L2; Attention₀ minimises L1 − L2.</summary>
     public IEnumerable<Parameter> LocalisationSet() =>
-        preprocessor.parameters().Concat(positioner.parameters()).Concat(classifier.parameters()).Concat(attention1.parameters());
+        Config.FreezeSharedAfterPretraining && Config.PretrainEpochs > 0 ? ExplainerSet() : SharedSet().Concat(ExplainerSet());
+
+    /// <summary>The parts all three localisers share: preprocessor and positioner.</summary>
+    public IEnumerable<Parameter> SharedSet() => preprocessor.parameters().Concat(positioner.parameters());
+
+    /// <summary>The parts that name a glimpse and find it again from its name: classifier and Attention₁.</summary>
+    public IEnumerable<Parameter> ExplainerSet() => classifier.parameters().Concat(attention1.parameters());
     public IEnumerable<Parameter> Attention2Set() => attention2.parameters();
     public IEnumerable<Parameter> Attention0Set() => attention0.parameters();
 
@@ -93,18 +104,21 @@ public sealed class NopLearner : Module<Tensor, Tensor?, Generator?, NopOutputs>
         using var _ = NewDisposeScope();
         var (features, vector) = preprocessor.call(images);
         var (q0, w0) = Localise(attention0, features, vector, query);
-        var glimpses = GlimpseAt(images, q0);
+        // With DetachProposal, q₀ is where to look, not something the explainer may move: the glimpse is cut at
+        // sg(q₀), so Attention₀ learns only through the KLs' q₀ (its category path is straight-through noise anyway).
+        var glimpses = GlimpseAt(images, Config.DetachProposal ? q0.detach() : q0);
         var (category, logits) = classifier.call(glimpses, generator);
         var (q1, w1) = Localise(attention1, features, vector, category);
         var (q2, w2) = Localise(attention2, features, vector, null);
         var l1 = PositionKl(q0, q1);
         var l2 = PositionKl(q0, q2);
+        var l1Explainer = Config.DetachProposal ? PositionKl(q0.detach(), q1) : l1.alias();
         return new NopOutputs
         {
             Q0 = q0.MoveToOuterDisposeScope(), Q1 = q1.MoveToOuterDisposeScope(), Q2 = q2.MoveToOuterDisposeScope(),
             Glimpses = glimpses.MoveToOuterDisposeScope(), Category = category.MoveToOuterDisposeScope(), Logits = logits.MoveToOuterDisposeScope(),
             Weights0 = w0.MoveToOuterDisposeScope(), Weights1 = w1.MoveToOuterDisposeScope(), Weights2 = w2.MoveToOuterDisposeScope(),
-            L1 = l1.MoveToOuterDisposeScope(), L2 = l2.MoveToOuterDisposeScope(),
+            L1 = l1.MoveToOuterDisposeScope(), L2 = l2.MoveToOuterDisposeScope(), L1Explainer = l1Explainer.MoveToOuterDisposeScope(),
         };
     }
 

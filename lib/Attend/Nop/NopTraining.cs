@@ -50,15 +50,59 @@ public static class NopTraining
         var setA = model.LocalisationSet().ToList();
         var setB = model.Attention2Set().ToList();
         var setC = model.Attention0Set().ToList();
-        // Two backward passes: ∂L1 for the localisation set and Attention₀, ∂L2 for Attention₂ and Attention₀.
-        var g1 = autograd.grad(new[] { l1 }, setA.Concat(setC).Cast<Tensor>().ToList(), retain_graph: true, allow_unused: true);
-        var g2 = autograd.grad(new[] { l2 }, setB.Concat(setC).Cast<Tensor>().ToList(), retain_graph: false, allow_unused: true);
+        var c = model.Config;
         Tensor Or0(Tensor? g, Parameter p) => g is null || g.IsInvalid ? zeros_like(p) : g;
-        for (int i = 0; i < setA.Count; i++) setA[i].grad = Or0(g1[i], setA[i]);
+        var a = setA.Cast<Tensor>().ToList();
+        var aC = setC.Cast<Tensor>().ToList();
+        // The localisation set descends L1 (the design) or its own objective (detached target, usage term). When that
+        // is L1 itself, one backward pass serves it and Attention₀'s ∂L1; ∂L2 serves Attention₂ and Attention₀.
+        Tensor?[] gA;
+        Tensor?[] g1C;
+        if (!c.DetachProposal && c.UsageWeight == 0)
+        {
+            var g1 = autograd.grad(new[] { l1 }, a.Concat(aC).ToList(), retain_graph: true, allow_unused: true);
+            (gA, g1C) = (g1.Take(setA.Count).ToArray(), g1.Skip(setA.Count).ToArray());
+        }
+        else
+        {
+            gA = autograd.grad(new[] { ExplainerLoss(o.L1Explainer, o.Logits, c.UsageWeight) }, a, retain_graph: true, allow_unused: true).ToArray();
+            g1C = autograd.grad(new[] { l1 }, aC, retain_graph: true, allow_unused: true).ToArray();
+        }
+        var g2 = autograd.grad(new[] { l2 }, setB.Concat(setC).Cast<Tensor>().ToList(), retain_graph: false, allow_unused: true);
+        for (int i = 0; i < setA.Count; i++) setA[i].grad = Or0(gA[i], setA[i]);
         for (int i = 0; i < setB.Count; i++) setB[i].grad = Or0(g2[i], setB[i]);
-        for (int i = 0; i < setC.Count; i++) setC[i].grad = Or0(g1[setA.Count + i], setC[i]) - Or0(g2[setB.Count + i], setC[i]);   // ∂(L1 − L2)
+        for (int i = 0; i < setC.Count; i++) setC[i].grad = Or0(g1C[i], setC[i]) - Or0(g2[setB.Count + i], setC[i]);   // ∂(L1 − L2)
         opt.Localisation.step(); opt.Attention2.step(); opt.Attention0.step();
         return (l1.item<float>(), l2.item<float>());
+    }
+
+    /// <summary>The explainer's objective: mean L1 (per image [B]) minus <paramref name="usageWeight"/> times the
+    /// category usage (<see cref="CategoryUsage"/>).</summary>
+    public static Tensor ExplainerLoss(Tensor l1, Tensor logits, double usageWeight)
+    {
+        using var _ = NewDisposeScope();
+        var loss = l1.mean();
+        if (usageWeight > 0) loss = loss - usageWeight * CategoryUsage(logits);
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The mutual information between glimpse and category over the batch, H(p̄) − mean H(p): high when the
+    /// batch uses many categories (p̄ spread) and names each glimpse confidently (each p peaked). The entropy of p̄
+    /// alone is also maximal when every glimpse gets the uniform p, that is when names carry nothing.</summary>
+    public static Tensor CategoryUsage(Tensor logits)
+    {
+        using var _ = NewDisposeScope();
+        var logP = logits.log_softmax(1);
+        var each = -(logP.exp() * logP).sum(1).mean();
+        return (CategoryUsageEntropy(logits) - each).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>H(p̄) of p̄ = the batch mean of softmax(logits): log K when the batch uses all K categories equally, 0 for one.</summary>
+    public static Tensor CategoryUsageEntropy(Tensor logits)
+    {
+        using var _ = NewDisposeScope();
+        var mean = logits.softmax(1).mean(new long[] { 0 });
+        return (-(mean * (mean + 1e-12).log()).sum()).MoveToOuterDisposeScope();
     }
 
     /// <summary>Trains <c>s.Epochs</c> epochs and evaluates on <paramref name="test"/> after each. Stops

@@ -17,11 +17,14 @@ public sealed class Positioner : Module<Tensor, Tensor>
     readonly Conv2d conv5;
     readonly Linear fc1;
     readonly Linear fc2;
+    readonly Conv2d? score;
     readonly bool coordConv;
     readonly double sigmaMin;
 
     /// <summary>conv 3×3 (18→16) · ReLU · conv · max-pool · ReLU · conv · ReLU · conv · max-pool · conv ·
-    /// view 256 · fc 256→32 · ReLU · fc 32→4; μ = tanh, σ = σ_min + (1 − σ_min)·sigmoid.</summary>
+    /// view 256 · fc 256→32 · ReLU · fc 32→4; μ = tanh, σ = σ_min + (1 − σ_min)·sigmoid. With the
+    /// soft-argmax head, μ is instead the expected cell centre under a softmax of a 1×1 convolution's
+    /// scores on conv1's 16×16 output (fc's μ outputs then go unused).</summary>
     public Positioner(NopConfig c) : base(nameof(Positioner))
     {
         coordConv = c.CoordConv; sigmaMin = c.SigmaMin;
@@ -32,6 +35,8 @@ public sealed class Positioner : Module<Tensor, Tensor>
         conv5 = Conv2d(16, 16, 3, padding: 1);
         fc1 = Linear(256, 32);
         fc2 = Linear(32, 4);
+        // Soft-argmax head: a 1×1 convolution scores each of the 16×16 cells after conv1.
+        if (c.PositionHead == PositionHead.SoftArgmax) score = Conv2d(16, 1, 1);
         RegisterComponents();
     }
 
@@ -40,14 +45,31 @@ public sealed class Positioner : Module<Tensor, Tensor>
         Shapes.Require(features, "features", -1, -1, NopConfig.FeatureSize, NopConfig.FeatureSize);
         using var _ = NewDisposeScope();
         var x = F.relu(coordConv ? FirstConvolutionWithCoordinates(features) : conv1.call(features));
+        var cells = score is null ? null : SoftArgmax(score.call(x));
         x = F.relu(F.max_pool2d(conv2.call(x), 2));
         x = F.relu(conv3.call(x));
         x = F.max_pool2d(conv4.call(x), 2);
         x = conv5.call(x).view(-1, 256);
         var o = fc2.call(F.relu(fc1.call(x)));
-        var mu = o.narrow(1, 0, 2).tanh();
+        var mu = cells ?? o.narrow(1, 0, 2).tanh();
         var sigma = sigmaMin + (1 - sigmaMin) * o.narrow(1, 2, 2).sigmoid();
         return cat(new[] { mu, sigma }, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Scores [B, 1, H, W] → the expected cell centre (x, y) [B, 2] under softmax(scores), in normalised
+    /// coordinates (cell centres at (2i + 1)/W − 1, as align_corners = false lays pixels out).</summary>
+    public static Tensor SoftArgmax(Tensor scores)
+    {
+        using var _ = NewDisposeScope();
+        long b = scores.shape[0];
+        long h = scores.shape[2];
+        long w = scores.shape[3];
+        var p = scores.reshape(b, h * w).softmax(1).view(b, h, w);
+        var xs = (arange(w, dtype: scores.dtype, device: scores.device) * 2 + 1) / w - 1;
+        var ys = (arange(h, dtype: scores.dtype, device: scores.device) * 2 + 1) / h - 1;
+        var x = (p.sum(1) * xs).sum(1, keepdim: true);
+        var y = (p.sum(2) * ys).sum(1, keepdim: true);
+        return cat(new[] { x, y }, 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>conv1 on [features, x, y] (18 channels), computed as conv1's first 16 input channels

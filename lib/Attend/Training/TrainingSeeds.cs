@@ -16,6 +16,9 @@ public static class TrainingSeeds
     /// <summary>Offset of the NoP-Learner's evaluation stream (random queries, Gumbel noise).</summary>
     public const long NopEvaluation = 4_242;
 
+    /// <summary>Offset of the NoP-Learner's pre-training phase (its epochs draw from the streams of seed + offset).</summary>
+    public const long NopPretraining = 5_151;
+
     /// <summary>The seed of epoch <paramref name="epoch"/> (1-based) of a run seeded with <paramref name="seed"/>.</summary>
     public static ulong ForEpoch(long seed, int epoch) => (ulong)(seed * EpochStride + epoch);
 

@@ -172,29 +172,36 @@ public class NopTests
         using var opt = NopTraining.CreateOptimisers(m, 1e-3);
         var x = rand(4, 3, 64, 64);
         for (int i = 0; i < 3; i++) NopTraining.Step(m, opt, x, new Generator((ulong)i));   // so the localisers disagree
-        // Expected gradients by plain backward, with the same query and Gumbel noise as Step draws.
+        AssertStepGivesEachSetItsObjective(m, x, o => o.L1.mean(), "localisation set: ∂L1");
+    }
+
+    /// <summary>NopTraining.Step's gradients equal plain backward passes of each set's objective (with the same query
+    /// and Gumbel noise): <paramref name="localisationLoss"/> for the localisation set, L2 for Attention₂, L1 − L2 for Attention₀.</summary>
+    internal static void AssertStepGivesEachSetItsObjective(NopLearner m, Tensor x, Func<NopOutputs, Tensor> localisationLoss, string what)
+    {
+        long n = x.shape[0];
         Tensor[] Expected(Func<NopOutputs, Tensor> loss, IEnumerable<TorchSharp.Modules.Parameter> set)
         {
             m.zero_grad();
             var g = new Generator(9);
-            using var o = m.call(x, m.SampleQuery(4, g), g);
+            using var o = m.call(x, m.SampleQuery(n, g), g);
             loss(o).backward();
             return set.Select(p => p.grad is null ? zeros_like(p) : p.grad.clone()).ToArray();
         }
-        var a = Expected(o => o.L1.mean(), m.LocalisationSet());
+        var a = Expected(localisationLoss, m.LocalisationSet());
         var b = Expected(o => o.L2.mean(), m.Attention2Set());
         var c = Expected(o => o.L1.mean() - o.L2.mean(), m.Attention0Set());
-        foreach (var g in new[] { a, b, c }) Assert.Contains(g, t => t.abs().max().item<float>() > 0);
+        foreach (var each in new[] { a, b, c }) Assert.Contains(each, t => t.abs().max().item<float>() > 0);
         // Step with zero learning rates leaves the parameters, so its gradients can be read back.
         using var still = new NopOptimisers(optim.Adam(m.LocalisationSet(), 1e-30), optim.Adam(m.Attention2Set(), 1e-30),
                                             optim.Adam(m.Attention0Set(), 1e-30));
         NopTraining.Step(m, still, x, new Generator(9));
-        void Same(Tensor[] expected, IEnumerable<TorchSharp.Modules.Parameter> set, string what)
+        void Same(Tensor[] expected, IEnumerable<TorchSharp.Modules.Parameter> set, string name)
         {
             var actual = set.Select(p => p.grad!).ToArray();
-            for (int i = 0; i < expected.Length; i++) TestTorch.Close(expected[i], actual[i], 1e-5, what);
+            for (int i = 0; i < expected.Length; i++) TestTorch.Close(expected[i], actual[i], 1e-5, name);
         }
-        Same(a, m.LocalisationSet(), "localisation set: ∂L1");
+        Same(a, m.LocalisationSet(), what);
         Same(b, m.Attention2Set(), "Attention2: ∂L2");
         Same(c, m.Attention0Set(), "Attention0: ∂(L1 − L2)");
     }

@@ -1,0 +1,66 @@
+// Maps a NoP-Learner and unlabelled scenes to its pre-training phase, "name this patch so you can find it
+// again": glimpses cut at random positions (object-sized σ), named by the classifier, and found again by
+// localiser 1 from the name alone (L1 with the random position in q₀'s place), plus the category-usage term.
+// It trains the preprocessor, positioner, classifier and Attention₁ before Attention₀ has anything to
+// steer, so the three-objective phase starts from names and positions that carry information.
+using Attend.Data;
+using Attend.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Attend.Nop;
+
+public sealed record PretrainEpoch(int Epoch, double L1, double UsageEntropy, TimeSpan Elapsed)
+{
+    public override string ToString() =>
+        $"pre-training epoch {Epoch,2}: L1 {L1,9:E2} on random glimpses, category usage entropy {UsageEntropy:F2} nats ({Elapsed.TotalSeconds:F0} s)";
+}
+
+public static class ExplainerPretraining
+{
+    /// <summary>Random positions [B, 4]: centres ~ U(−r, r)² and σ = ProposalSigma on both axes (config's values).</summary>
+    public static Tensor RandomProposals(long batch, NopConfig c, Generator? generator, Device device)
+    {
+        var centres = (rand(new[] { batch, 2L }, generator: generator, device: device) * 2 - 1) * c.ProposalRange;
+        GC.KeepAlive(generator);   // a caller's `new Generator(…)` must not be finalised during the native call
+        return cat(new[] { centres, full(new[] { batch, 2L }, c.ProposalSigma, device: device) }, 1);
+    }
+
+    /// <summary>Phase 1's loss on a batch: (explainer loss, mean L1, usage entropy).</summary>
+    public static (Tensor Loss, Tensor L1, Tensor Usage) Loss(NopLearner model, Tensor images, Generator? generator)
+    {
+        using var _ = NewDisposeScope();
+        var proposals = RandomProposals(images.shape[0], model.Config, generator, images.device);
+        var (features, vector) = model.Preprocessor.call(images);
+        var (category, logits) = model.Classifier.call(model.GlimpseAt(images, proposals), generator);
+        var (q1, _) = model.Localise(model.Attention1, features, vector, category);
+        var l1 = NopLearner.PositionKl(proposals, q1);
+        var loss = NopTraining.ExplainerLoss(l1, logits, model.Config.UsageWeight);
+        return (loss.MoveToOuterDisposeScope(), l1.mean().MoveToOuterDisposeScope(),
+                NopTraining.CategoryUsageEntropy(logits).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Runs the config's PretrainEpochs (none when 0) with one Adam at the settings' rate over the shared and
+    /// explainer sets; its epochs draw from their own seeded streams. Stops between batches on cancellation.</summary>
+    public static List<PretrainEpoch> Run(NopLearner model, IScenes train, NopSettings s, Device? device = null,
+                                          Action<PretrainEpoch>? progress = null, CancellationToken cancellation = default,
+                                          Action<BatchProgress>? onBatch = null)
+    {
+        int epochs = model.Config.PretrainEpochs;
+        if (epochs == 0) return new List<PretrainEpoch>();
+        device ??= CPU;
+        model.to(device);
+        using var adam = optim.Adam(model.SharedSet().Concat(model.ExplainerSet()), s.LearningRate);
+        var loop = new LoopOptions(epochs, s.BatchSize, s.Seed + TrainingSeeds.NopPretraining, Noise: NoiseStream.Device, Device: device,
+                                   Cancellation: cancellation, OnBatch: onBatch);
+        return EpochLoop.Run(model, train.Count, loop, batch =>
+        {
+            adam.zero_grad();
+            var (loss, l1, usage) = Loss(model, batch.Select(train.Images).to(device), batch.Noise);
+            loss.backward();
+            adam.step();
+            batch.Record("L1", l1.item<float>());
+            batch.Record("usage", usage.item<float>());
+        }, t => new PretrainEpoch(t.Epoch, t.Mean("L1"), t.Mean("usage"), t.Elapsed), progress);
+    }
+}

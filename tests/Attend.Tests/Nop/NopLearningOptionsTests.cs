@@ -1,0 +1,178 @@
+// The NoP-Learner's options that depart from the design notes to make it learn: Kaiming initialisation
+// (the signal survives), the soft-argmax position head (hand values), the detached proposal (no gradient
+// through the target), the pre-training phase (what it trains and what it leaves), freezing (the frozen
+// parts do not move), the usage term and the evaluation's μ₀ spread (hand values).
+using Attend.Data;
+using Attend.Nop;
+
+namespace Attend.Tests.Nop;
+
+public class NopLearningOptionsTests
+{
+    static readonly NopConfig Small = new() { CanvasSize = 64, InChannels = 3 };
+
+    static double Mu0SpreadAcrossImages(NopLearner m, Tensor x)
+    {
+        using var _ = NewDisposeScope();
+        var g = new Generator(1);
+        using var o = m.call(x, m.SampleQuery(x.shape[0], g), g);
+        return o.Q0.narrow(1, 0, 2).std(0).mean().item<float>();
+    }
+
+    [Fact]
+    public void Kaiming_initialisation_zeroes_biases_keeps_the_spread_identity_and_lets_the_image_reach_the_position()
+    {
+        var x = rand(8, 3, 64, 64);
+        manual_seed(1);
+        using var uniform = new NopLearner(Small);
+        manual_seed(1);
+        using var kaiming = new NopLearner(Small with { Initialisation = NopInitialisation.KaimingNormal, ReceptiveField = 3 });
+        foreach (var (name, p) in kaiming.named_parameters())
+            if (name.EndsWith("bias")) Assert.Equal(0, p.abs().max().item<float>());
+        var fc1 = kaiming.named_parameters().Single(t => t.name == "positioner.fc1.weight").parameter;
+        Assert.InRange(fc1.std().item<float>(), 0.8 * Math.Sqrt(2.0 / 256), 1.2 * Math.Sqrt(2.0 / 256));
+        var spread = kaiming.named_parameters().Single(t => t.name == "attention0.spread.weight").parameter;
+        Assert.Equal(16, spread.sum().item<float>(), 5);   // still the identity: one 1 per channel at the centre
+        double before = Mu0SpreadAcrossImages(uniform, x);
+        double after = Mu0SpreadAcrossImages(kaiming, x);
+        Assert.True(after > 100 * before, $"μ₀'s spread across images: uniform {before:E2}, Kaiming {after:E2}");
+    }
+
+    [Fact]
+    public void Soft_argmax_gives_the_expected_cell_centre()
+    {
+        var flat = zeros(1, 1, 4, 4);
+        TestTorch.Close(zeros(1, 2), Positioner.SoftArgmax(flat), 1e-6, "equal scores: the canvas centre");
+        var peaked = zeros(1, 1, 4, 4);
+        peaked[0, 0, 1, 3] = 100f;   // row 1, column 3
+        TestTorch.Close(tensor(new[] { 0.75f, -0.25f }).view(1, 2), Positioner.SoftArgmax(peaked), 1e-5, "x = (2·3 + 1)/4 − 1, y = (2·1 + 1)/4 − 1");
+        var two = zeros(1, 1, 4, 4);
+        two[0, 0, 0, 0] = 100f; two[0, 0, 3, 3] = 100f;
+        TestTorch.Close(zeros(1, 2), Positioner.SoftArgmax(two), 1e-5, "two equal peaks: their midpoint");
+
+        manual_seed(2);
+        using var m = new NopLearner(Small with { PositionHead = PositionHead.SoftArgmax });
+        using var g = new Generator(2);
+        using var o = m.call(rand(3, 3, 64, 64), m.SampleQuery(3, g), g);
+        Assert.Equal(new long[] { 3, 4 }, o.Q0.shape);
+        Assert.True(o.Q0.narrow(1, 0, 2).abs().le(15.0 / 16).all().item<bool>(), "μ stays within the outermost cell centres");
+    }
+
+    [Fact]
+    public void A_detached_proposal_gives_the_same_l1_but_no_gradient_through_q0()
+    {
+        manual_seed(3);
+        using var m = new NopLearner(Small with { DetachProposal = true, Initialisation = NopInitialisation.KaimingNormal });
+        using var g = new Generator(3);
+        using var o = m.call(rand(4, 3, 64, 64), m.SampleQuery(4, g), g);
+        TestTorch.Close(o.L1, o.L1Explainer, 1e-6, "same value");
+        var a0 = m.Attention0Set().Cast<Tensor>().ToList();
+        var viaTarget = autograd.grad(new[] { o.L1Explainer.mean() }, a0, retain_graph: true, allow_unused: true);
+        Assert.All(viaTarget, t => Assert.True(t is null || t.IsInvalid || t.abs().max().item<float>() == 0, "the detached q₀ passed a gradient"));
+        var viaL1 = autograd.grad(new[] { o.L1.mean() }, a0, allow_unused: true);
+        Assert.Contains(viaL1, t => t is not null && !t.IsInvalid && t.abs().max().item<float>() > 0);
+    }
+
+    [Fact]
+    public void With_a_detached_proposal_and_usage_term_each_set_gets_its_own_objective()
+    {
+        var config = Small with { DetachProposal = true, UsageWeight = 0.5, Initialisation = NopInitialisation.KaimingNormal };
+        manual_seed(4);
+        using var m = new NopLearner(config);
+        NopTests.AssertStepGivesEachSetItsObjective(m, rand(4, 3, 64, 64),
+            o => o.L1Explainer.mean() - 0.5 * NopTraining.CategoryUsage(o.Logits), "localisation set: ∂(L1 with sg(q₀) − usage)");
+    }
+
+    [Fact]
+    public void Usage_entropy_and_usage_term_by_hand()
+    {
+        Assert.Equal(Math.Log(16), NopTraining.CategoryUsageEntropy(zeros(5, 16)).item<float>(), 5);
+        var one = full(5, 16, -50f);
+        one[.., 3] = 50f;
+        Assert.Equal(0, NopTraining.CategoryUsageEntropy(one).item<float>(), 5);
+        var two = full(4, 2, -50f);
+        two[0, 0] = 50f; two[1, 0] = 50f; two[2, 1] = 50f; two[3, 1] = 50f;
+        Assert.Equal(Math.Log(2), NopTraining.CategoryUsageEntropy(two).item<float>(), 5);
+        // The usage term, H(p̄) − mean H(p): nothing for names that say nothing or say the same, log 2 for two clear names.
+        Assert.Equal(0, NopTraining.CategoryUsage(zeros(5, 16)).item<float>(), 5);
+        Assert.Equal(0, NopTraining.CategoryUsage(one).item<float>(), 5);
+        Assert.Equal(Math.Log(2), NopTraining.CategoryUsage(two).item<float>(), 5);
+    }
+
+    [Fact]
+    public void Pretraining_trains_the_shared_and_explainer_sets_and_leaves_attention_0_and_2()
+    {
+        var config = Small with { PretrainEpochs = 1, UsageWeight = 0.1, Initialisation = NopInitialisation.KaimingNormal };
+        using var scenes = ShapesScenes.Generate(8, 5, new ShapesOptions(CanvasSize: 64, MinObjects: 1, MaxObjects: 2));
+        manual_seed(5);
+        using var m = new NopLearner(config);
+        var groups = new[] { m.SharedSet().ToList(), m.ExplainerSet().ToList(), m.Attention0Set().ToList(), m.Attention2Set().ToList() };
+        var before = groups.Select(s => s.Select(p => p.detach().clone()).ToList()).ToList();
+        var history = ExplainerPretraining.Run(m, scenes, new NopSettings(BatchSize: 4, Seed: 5));
+        Assert.Single(history);
+        Assert.True(double.IsFinite(history[0].L1) && history[0].L1 > 0, $"L1 {history[0].L1}");
+        Assert.InRange(history[0].UsageEntropy, 0, Math.Log(16) + 1e-6);
+        bool[] changed = groups.Select((s, i) => s.Zip(before[i]).Any(t => !t.First.detach().eq(t.Second).all().item<bool>())).ToArray();
+        Assert.Equal(new[] { true, true, false, false }, changed);
+
+        var proposals = ExplainerPretraining.RandomProposals(200, config, new Generator(6), CPU);
+        Assert.Equal(new long[] { 200, 4 }, proposals.shape);
+        Assert.True(proposals.narrow(1, 0, 2).abs().le(config.ProposalRange).all().item<bool>());
+        Assert.True(proposals.narrow(1, 2, 2).eq(config.ProposalSigma).all().item<bool>());
+    }
+
+    [Fact]
+    public void After_pretraining_a_frozen_preprocessor_and_positioner_do_not_move_in_the_three_objective_phase()
+    {
+        var config = Small with { PretrainEpochs = 1, FreezeSharedAfterPretraining = true, Initialisation = NopInitialisation.KaimingNormal };
+        manual_seed(7);
+        using var m = new NopLearner(config);
+        Assert.Empty(m.LocalisationSet().Intersect(m.SharedSet()));
+        Assert.Equal(m.ExplainerSet(), m.LocalisationSet());
+        using var opt = NopTraining.CreateOptimisers(m, 1e-2);
+        var shared = m.SharedSet().Select(p => p.detach().clone()).ToList();
+        var explainer = m.ExplainerSet().Select(p => p.detach().clone()).ToList();
+        var x = rand(4, 3, 64, 64);
+        for (int i = 0; i < 2; i++) NopTraining.Step(m, opt, x, new Generator((ulong)i));
+        Assert.All(m.SharedSet().Zip(shared), t => Assert.True(t.First.detach().eq(t.Second).all().item<bool>(), "a frozen parameter moved"));
+        Assert.Contains(m.ExplainerSet().Zip(explainer), t => !t.First.detach().eq(t.Second).all().item<bool>());
+    }
+
+    [Fact]
+    public void Bad_curriculum_settings_are_rejected_with_a_message()
+    {
+        foreach (var bad in new[]
+                 {
+                     Small with { PretrainEpochs = -1 }, Small with { ProposalSigma = 0.01 }, Small with { ProposalRange = 0 },
+                     Small with { UsageWeight = -1 }, Small with { Initialisation = (NopInitialisation)7 },
+                 })
+            Assert.Contains("NopConfig", Assert.Throws<ArgumentException>(() => new NopLearner(bad)).Message);
+    }
+
+    [Fact]
+    public void Mu0_spread_by_hand()
+    {
+        // Two scenes, two queries: μx = (0, 0.2) and (0.4, 0.6); μy = 0 throughout.
+        var positions = new float[] { 0, 0, 0.5f, 0.5f, 0.2f, 0, 0.5f, 0.5f, 0.4f, 0, 0.5f, 0.5f, 0.6f, 0, 0.5f, 0.5f };
+        var (images, queries) = NopEvaluation.Mu0Spread(positions, 2, 2);
+        Assert.Equal(0.1, images, 6);    // scene means 0.1 and 0.5: std 0.2, averaged with y's 0
+        Assert.Equal(0.05, queries, 6);  // within each scene std 0.1, averaged with y's 0
+    }
+
+    [Fact]
+    public void The_ablation_removes_each_departure_the_chosen_config_makes_and_ends_with_the_design()
+    {
+        var chosen = Small with { Initialisation = NopInitialisation.KaimingNormal, DetachProposal = true, PretrainEpochs = 2, UsageWeight = 0.1 };
+        var variants = NopAblation.EachRemoved(chosen);
+        var expected = new[]
+        {
+            "chosen", "− Kaiming init. (uniform)", "− detached proposal", "− pre-training", "− usage term", "the design as written",
+        };
+        Assert.Equal(expected, variants.Select(v => v.Name));
+        Assert.Equal(chosen, variants[0].Config);
+        Assert.Equal(chosen with { PretrainEpochs = 0 }, variants[3].Config);
+        Assert.Equal(new NopConfig { CanvasSize = 64, InChannels = 3 }, variants[^1].Config);
+        var headerColumns = NopAblation.Header.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+        Assert.True(headerColumns >= 11, NopAblation.Header);
+    }
+}
