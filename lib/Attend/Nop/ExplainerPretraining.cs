@@ -26,22 +26,36 @@ public static class ExplainerPretraining
         return cat(new[] { centres, full(new[] { batch, 2L }, c.ProposalSigma, device: device) }, 1);
     }
 
-    /// <summary>Phase 1's loss on a batch: (explainer loss, mean L1, usage entropy).</summary>
+    /// <summary>Phase 1's loss on a batch: (explainer loss, mean L1, usage entropy). Each scene gets ProposalsPerImage
+    /// random glimpses, which share its features; with PretrainSoftNames the name is softmax(logits), not a Gumbel sample.</summary>
     public static (Tensor Loss, Tensor L1, Tensor Usage) Loss(NopLearner model, Tensor images, Generator? generator)
     {
         using var _ = NewDisposeScope();
-        var proposals = RandomProposals(images.shape[0], model.Config, generator, images.device);
+        var c = model.Config;
+        int per = c.ProposalsPerImage;
         var (features, vector) = model.Preprocessor.call(images);
-        var (category, logits) = model.Classifier.call(model.GlimpseAt(images, proposals), generator);
+        if (per > 1)
+        {
+            images = images.repeat_interleave(per, 0);
+            features = features.repeat_interleave(per, 0);
+            vector = vector.repeat_interleave(per, 0);
+        }
+        var proposals = RandomProposals(images.shape[0], c, generator, images.device);
+        var glimpses = model.GlimpseAt(images, proposals);
+        Tensor category;
+        Tensor logits;
+        if (c.PretrainSoftNames) { logits = model.Classifier.Logits(glimpses); category = logits.softmax(1); }
+        else (category, logits) = model.Classifier.call(glimpses, generator);
         var (q1, _) = model.Localise(model.Attention1, features, vector, category);
         var l1 = NopLearner.PositionKl(proposals, q1);
-        var loss = NopTraining.ExplainerLoss(l1, logits, model.Config.UsageWeight);
+        var loss = NopTraining.ExplainerLoss(l1, logits, c.UsageWeight);
         return (loss.MoveToOuterDisposeScope(), l1.mean().MoveToOuterDisposeScope(),
                 NopTraining.CategoryUsageEntropy(logits).MoveToOuterDisposeScope());
     }
 
-    /// <summary>Runs the config's PretrainEpochs (none when 0) with one Adam at the settings' rate over the shared and
-    /// explainer sets; its epochs draw from their own seeded streams. Stops between batches on cancellation.</summary>
+    /// <summary>Runs the config's PretrainEpochs (none when 0) with one Adam (PretrainLearningRate, else the settings' rate)
+    /// over the shared and explainer sets; its epochs draw from their own seeded streams. Then, with ProposerFromExplainer,
+    /// Attention₀ takes Attention₁'s weights. Stops between batches on cancellation.</summary>
     public static List<PretrainEpoch> Run(NopLearner model, IScenes train, NopSettings s, Device? device = null,
                                           Action<PretrainEpoch>? progress = null, CancellationToken cancellation = default,
                                           Action<BatchProgress>? onBatch = null)
@@ -50,10 +64,12 @@ public static class ExplainerPretraining
         if (epochs == 0) return new List<PretrainEpoch>();
         device ??= CPU;
         model.to(device);
-        using var adam = optim.Adam(model.SharedSet().Concat(model.ExplainerSet()), s.LearningRate);
+        var c = model.Config;
+        double rate = c.PretrainLearningRate > 0 ? c.PretrainLearningRate : s.LearningRate;
+        using var adam = optim.Adam(model.SharedSet().Concat(model.ExplainerSet()), rate);
         var loop = new LoopOptions(epochs, s.BatchSize, s.Seed + TrainingSeeds.NopPretraining, Noise: NoiseStream.Device, Device: device,
                                    Cancellation: cancellation, OnBatch: onBatch);
-        return EpochLoop.Run(model, train.Count, loop, batch =>
+        var history = EpochLoop.Run(model, train.Count, loop, batch =>
         {
             adam.zero_grad();
             var (loss, l1, usage) = Loss(model, batch.Select(train.Images).to(device), batch.Noise);
@@ -62,5 +78,15 @@ public static class ExplainerPretraining
             batch.Record("L1", l1.item<float>());
             batch.Record("usage", usage.item<float>());
         }, t => new PretrainEpoch(t.Epoch, t.Mean("L1"), t.Mean("usage"), t.Elapsed), progress);
+        if (c.ProposerFromExplainer) CopyAttention(model.Attention1, model.Attention0);
+        return history;
+    }
+
+    /// <summary>Copies one attention unit's parameters into another of the same shape (no gradient).</summary>
+    public static void CopyAttention(AttentionUnit from, AttentionUnit to)
+    {
+        using var _ = no_grad();
+        var source = from.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, p) in to.named_parameters()) p.copy_(source[name]);
     }
 }

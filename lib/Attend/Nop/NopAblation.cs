@@ -23,11 +23,25 @@ public static class NopAblation
             variants.Add(new("− pre-training", chosen with { PretrainEpochs = 0 }));
         if (chosen.PretrainEpochs > 0 && chosen.FreezeSharedAfterPretraining)
             variants.Add(new("− freezing after it", chosen with { FreezeSharedAfterPretraining = false }));
+        if (chosen.PretrainEpochs > 0 && chosen.FreezeExplainerAfterPretraining)
+            variants.Add(new("− freezing the explainer", chosen with { FreezeExplainerAfterPretraining = false }));
+        if (chosen.PretrainEpochs > 0 && chosen.PretrainSoftNames)
+            variants.Add(new("− soft names (Gumbel)", chosen with { PretrainSoftNames = false }));
+        if (chosen.PretrainEpochs > 0 && chosen.ProposalsPerImage > 1)
+            variants.Add(new("− proposals per scene (1)", chosen with { ProposalsPerImage = 1 }));
+        if (chosen.ProposerFromExplainer)
+            variants.Add(new("− Attention₀ from Attention₁", chosen with { ProposerFromExplainer = false }));
+        if (chosen.QueryKind != design.QueryKind)   // a Gaussian query cannot start as Attention₁'s copy
+            variants.Add(new("− category query (Gaussian)", chosen with
+            {
+                QueryKind = design.QueryKind, QueryDim = design.QueryDim, ProposerFromExplainer = false,
+            }));
         if (chosen.UsageWeight > 0)
             variants.Add(new("− usage term", chosen with { UsageWeight = 0 }));
         variants.Add(new("the design as written", design with
         {
-            CanvasSize = chosen.CanvasSize, InChannels = chosen.InChannels, QueryDim = chosen.QueryDim, Categories = chosen.Categories,
+            CanvasSize = chosen.CanvasSize, InChannels = chosen.InChannels,
+            QueryDim = chosen.QueryKind == QueryKind.Category ? design.QueryDim : chosen.QueryDim, Categories = chosen.Categories,
         }));
         return variants;
     }

@@ -10,6 +10,11 @@ public enum NopInitialisation { Uniform, KaimingNormal }
 /// convolutions) or SoftArgmax (the expected cell centre under a softmax over a 16×16 score map).</summary>
 public enum PositionHead { FullyConnected, SoftArgmax }
 
+/// <summary>Attention₀'s random query: Gaussian (QueryDim numbers from N(0, I), the design as built) or Category (a
+/// one-hot of a uniformly drawn category, QueryDim = Categories numbers: "find something called k", in the names'
+/// own language, so that Attention₀ can start as a copy of Attention₁).</summary>
+public enum QueryKind { Gaussian, Category }
+
 /// <summary>
 /// Sizes follow the seed: CNN₀ turns the image into a 16×16×16 feature tensor, CNN₁ into a vector,
 /// the positioner ends 256 → 32 → 4, the classifier names 16×16 glimpses with 16 categories.
@@ -56,6 +61,20 @@ public sealed record NopConfig
     public bool FreezeSharedAfterPretraining { get; init; }
     // Weight of the category-usage term: the explainer maximises the mutual information between glimpse and category.
     public double UsageWeight { get; init; }
+    // Phase 1 names a glimpse with softmax(logits) instead of a Gumbel sample: a gradient without the sampling noise,
+    // which the usage term keeps close to one-hot (measured faster to leave the plateau, notebook 06).
+    public bool PretrainSoftNames { get; init; }
+    // Random glimpses per scene in phase 1; they share the scene's features, so more of them land on objects per pass.
+    public int ProposalsPerImage { get; init; } = 1;
+    // Phase 1's learning rate; 0 = the settings' rate.
+    public double PretrainLearningRate { get; init; }
+    public QueryKind QueryKind { get; init; } = QueryKind.Gaussian;
+    // After phase 1, Attention₀ starts as a copy of Attention₁ (needs QueryKind.Category): query k looks where a glimpse
+    // named k would be found again, so different queries start on different objects.
+    public bool ProposerFromExplainer { get; init; }
+    // After phase 1 the classifier and Attention₁ stay as phase 1 left them too: q₁ stays the refinder that phase 1 made,
+    // instead of following q₀ until L1 vanishes (measured: L1 fell to 2·10⁻⁴ in 1,000 steps without it).
+    public bool FreezeExplainerAfterPretraining { get; init; }
 
     public const int FeatureSize = 16;
 
@@ -75,7 +94,13 @@ public sealed record NopConfig
             || !(UsageWeight >= 0))
             throw new ArgumentException(
                 $"invalid curriculum settings (pre-training epochs ≥ 0, proposal σ in [σ_min, 1], range in (0, 1], usage ≥ 0): {this}");
-        if (!Enum.IsDefined(Initialisation) || !Enum.IsDefined(PositionHead))
-            throw new ArgumentException($"unknown initialisation or position head: {this}");
+        if (ProposalsPerImage < 1 || !(PretrainLearningRate >= 0))
+            throw new ArgumentException($"phase 1 needs at least one proposal per image and a learning rate ≥ 0: {this}");
+        if (QueryKind == QueryKind.Category && QueryDim != Categories)
+            throw new ArgumentException($"a category query has one number per category: QueryDim {QueryDim} ≠ Categories {Categories}: {this}");
+        if (ProposerFromExplainer && QueryKind != QueryKind.Category)
+            throw new ArgumentException($"Attention₀ can start as a copy of Attention₁ only with a category query (QueryKind.Category): {this}");
+        if (!Enum.IsDefined(Initialisation) || !Enum.IsDefined(PositionHead) || !Enum.IsDefined(QueryKind))
+            throw new ArgumentException($"unknown initialisation, position head or query kind: {this}");
     }
 }

@@ -66,8 +66,13 @@ public sealed class NopLearner : Module<Tensor, Tensor?, Generator?, NopOutputs>
     /// localisation (preprocessor, positioner), classifier and Attention₁ minimise L1 (only classifier and
     /// Attention₁ when FreezeSharedAfterPretraining follows a pre-training phase);
     /// Attention₂ minimises L2; Attention₀ minimises L1 − L2.</summary>
-    public IEnumerable<Parameter> LocalisationSet() =>
-        Config.FreezeSharedAfterPretraining && Config.PretrainEpochs > 0 ? ExplainerSet() : SharedSet().Concat(ExplainerSet());
+    public IEnumerable<Parameter> LocalisationSet()
+    {
+        bool pretrained = Config.PretrainEpochs > 0;
+        var shared = pretrained && Config.FreezeSharedAfterPretraining ? Enumerable.Empty<Parameter>() : SharedSet();
+        var explainer = pretrained && Config.FreezeExplainerAfterPretraining ? Enumerable.Empty<Parameter>() : ExplainerSet();
+        return shared.Concat(explainer);
+    }
 
     /// <summary>The parts all three localisers share: preprocessor and positioner.</summary>
     public IEnumerable<Parameter> SharedSet() => preprocessor.parameters().Concat(positioner.parameters());
@@ -77,11 +82,15 @@ public sealed class NopLearner : Module<Tensor, Tensor?, Generator?, NopOutputs>
     public IEnumerable<Parameter> Attention2Set() => attention2.parameters();
     public IEnumerable<Parameter> Attention0Set() => attention0.parameters();
 
-    /// <summary>A random query for Attention₀, [B, QueryDim] ~ N(0, I) (null when QueryDim is 0).</summary>
+    /// <summary>A random query for Attention₀, [B, QueryDim]: N(0, I), or one-hot of a uniform category with
+    /// QueryKind.Category (null when QueryDim is 0).</summary>
     public Tensor? SampleQuery(long batch, Generator? generator = null, Device? device = null)
     {
         if (Config.QueryDim == 0) return null;
-        var query = randn(new[] { batch, (long)Config.QueryDim }, generator: generator, device: device);
+        var query = Config.QueryKind == QueryKind.Category
+            ? functional.one_hot(randint(Config.Categories, new[] { batch }, generator: generator, device: device), Config.Categories)
+                .to(float32)
+            : randn(new[] { batch, (long)Config.QueryDim }, generator: generator, device: device);
         GC.KeepAlive(generator);   // a caller's `new Generator(…)` must not be finalised during the native call
         return query;
     }

@@ -22,12 +22,13 @@ public sealed record NopEpoch(int Epoch, double L1, double L2, NopEvaluation Tes
 }
 
 /// <summary>The three optimisers, one per parameter set.</summary>
-public sealed class NopOptimisers(Adam localisation, Adam attention2, Adam attention0) : IDisposable
+public sealed class NopOptimisers(Adam? localisation, Adam attention2, Adam attention0) : IDisposable
 {
-    public Adam Localisation { get; } = localisation;
+    /// <summary>Null when the whole localisation set is frozen after pre-training.</summary>
+    public Adam? Localisation { get; } = localisation;
     public Adam Attention2 { get; } = attention2;
     public Adam Attention0 { get; } = attention0;
-    public void Dispose() { Localisation.Dispose(); Attention2.Dispose(); Attention0.Dispose(); }
+    public void Dispose() { Localisation?.Dispose(); Attention2.Dispose(); Attention0.Dispose(); }
 }
 
 public static class NopTraining
@@ -36,7 +37,8 @@ public static class NopTraining
     public static NopOptimisers CreateOptimisers(NopLearner model, NopSettings s) => CreateOptimisers(model, s.LearningRate);
 
     public static NopOptimisers CreateOptimisers(NopLearner model, double learningRate)
-        => new(optim.Adam(model.LocalisationSet(), learningRate), optim.Adam(model.Attention2Set(), learningRate),
+        => new(model.LocalisationSet().Any() ? optim.Adam(model.LocalisationSet(), learningRate) : null,
+               optim.Adam(model.Attention2Set(), learningRate),
                optim.Adam(model.Attention0Set(), learningRate));
 
     /// <summary>One step on a batch; returns the batch means of L1 and L2.</summary>
@@ -58,7 +60,12 @@ public static class NopTraining
         // is L1 itself, one backward pass serves it and Attention₀'s ∂L1; ∂L2 serves Attention₂ and Attention₀.
         Tensor?[] gA;
         Tensor?[] g1C;
-        if (!c.DetachProposal && c.UsageWeight == 0)
+        if (setA.Count == 0)
+        {
+            gA = Array.Empty<Tensor?>();
+            g1C = autograd.grad(new[] { l1 }, aC, retain_graph: true, allow_unused: true).ToArray();
+        }
+        else if (!c.DetachProposal && c.UsageWeight == 0)
         {
             var g1 = autograd.grad(new[] { l1 }, a.Concat(aC).ToList(), retain_graph: true, allow_unused: true);
             (gA, g1C) = (g1.Take(setA.Count).ToArray(), g1.Skip(setA.Count).ToArray());
@@ -72,7 +79,7 @@ public static class NopTraining
         for (int i = 0; i < setA.Count; i++) setA[i].grad = Or0(gA[i], setA[i]);
         for (int i = 0; i < setB.Count; i++) setB[i].grad = Or0(g2[i], setB[i]);
         for (int i = 0; i < setC.Count; i++) setC[i].grad = Or0(g1C[i], setC[i]) - Or0(g2[setB.Count + i], setC[i]);   // ∂(L1 − L2)
-        opt.Localisation.step(); opt.Attention2.step(); opt.Attention0.step();
+        opt.Localisation?.step(); opt.Attention2.step(); opt.Attention0.step();
         return (l1.item<float>(), l2.item<float>());
     }
 

@@ -145,8 +145,66 @@ public class NopLearningOptionsTests
                  {
                      Small with { PretrainEpochs = -1 }, Small with { ProposalSigma = 0.01 }, Small with { ProposalRange = 0 },
                      Small with { UsageWeight = -1 }, Small with { Initialisation = (NopInitialisation)7 },
+                     Small with { ProposalsPerImage = 0 }, Small with { PretrainLearningRate = -1e-3 },
+                     Small with { QueryKind = QueryKind.Category },   // QueryDim 8 ≠ 16 categories
+                     Small with { ProposerFromExplainer = true },     // a Gaussian query cannot use Attention₁'s weights
+                     Small with { QueryKind = (QueryKind)5 },
                  })
             Assert.Contains("NopConfig", Assert.Throws<ArgumentException>(() => new NopLearner(bad)).Message);
+    }
+
+    [Fact]
+    public void A_category_query_is_one_hot_over_the_categories()
+    {
+        using var m = new NopLearner(Small with { QueryKind = QueryKind.Category, QueryDim = 16 });
+        var q = m.SampleQuery(500, new Generator(8))!;
+        Assert.Equal(new long[] { 500, 16 }, q.shape);
+        Assert.True(q.sum(1).eq(1).all().item<bool>(), "one 1 per row");
+        Assert.True(q.eq(0).logical_or(q.eq(1)).all().item<bool>(), "only 0s and 1s");
+        Assert.Equal(ScalarType.Float32, q.dtype);
+        var perCategory = q.sum(new long[] { 0 }).data<float>().ToArray();   // sum(0) would pick the ScalarType overload
+        Assert.True(perCategory.All(n => n > 0), $"500 draws reach every category: {string.Join(",", perCategory)}");
+    }
+
+    [Fact]
+    public void Phase_1_with_soft_names_and_several_proposals_then_a_copied_proposer_and_a_frozen_explainer()
+    {
+        var config = Small with
+        {
+            PretrainEpochs = 1, PretrainSoftNames = true, ProposalsPerImage = 3, PretrainLearningRate = 1e-3, UsageWeight = 0.1,
+            QueryKind = QueryKind.Category, QueryDim = 16, ProposerFromExplainer = true,
+            FreezeSharedAfterPretraining = true, FreezeExplainerAfterPretraining = true, DetachProposal = true,
+            Initialisation = NopInitialisation.KaimingNormal,
+        };
+        using var scenes = ShapesScenes.Generate(8, 9, new ShapesOptions(CanvasSize: 64, MinObjects: 1, MaxObjects: 2));
+        manual_seed(9);
+        using var m = new NopLearner(config);
+        var (loss, l1, usage) = ExplainerPretraining.Loss(m, scenes.Images.narrow(0, 0, 2), new Generator(9));
+        Assert.True(double.IsFinite(loss.item<float>()) && l1.item<float>() > 0 && usage.item<float>() >= 0);
+        var a0Before = m.Attention0Set().Select(p => p.detach().clone()).ToList();
+        var history = ExplainerPretraining.Run(m, scenes, new NopSettings(BatchSize: 4, Seed: 9));
+        Assert.Single(history);
+        // Attention₀ now holds Attention₁'s weights, name by name, and no longer its own.
+        var a1 = m.Attention1.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, p) in m.Attention0.named_parameters())
+            Assert.True(p.detach().eq(a1[name]).all().item<bool>(), $"Attention₀.{name} ≠ Attention₁.{name}");
+        Assert.Contains(m.Attention0Set().Zip(a0Before), t => !t.First.detach().eq(t.Second).all().item<bool>());
+
+        // Phase 2 with shared and explainer frozen: no localisation optimiser, only Attention₀ and Attention₂ move.
+        Assert.Empty(m.LocalisationSet());
+        using var opt = NopTraining.CreateOptimisers(m, 1e-2);
+        Assert.Null(opt.Localisation);
+        var frozen = m.SharedSet().Concat(m.ExplainerSet()).Select(p => p.detach().clone()).ToList();
+        var a0 = m.Attention0Set().Select(p => p.detach().clone()).ToList();
+        var x = scenes.Images.narrow(0, 0, 4);
+        for (int i = 0; i < 2; i++)
+        {
+            var (stepL1, stepL2) = NopTraining.Step(m, opt, x, new Generator((ulong)i));
+            Assert.True(double.IsFinite(stepL1) && double.IsFinite(stepL2));
+        }
+        Assert.All(m.SharedSet().Concat(m.ExplainerSet()).Zip(frozen),
+                   t => Assert.True(t.First.detach().eq(t.Second).all().item<bool>(), "a frozen parameter moved"));
+        Assert.Contains(m.Attention0Set().Zip(a0), t => !t.First.detach().eq(t.Second).all().item<bool>());
     }
 
     [Fact]
@@ -172,6 +230,22 @@ public class NopLearningOptionsTests
         Assert.Equal(chosen, variants[0].Config);
         Assert.Equal(chosen with { PretrainEpochs = 0 }, variants[3].Config);
         Assert.Equal(new NopConfig { CanvasSize = 64, InChannels = 3 }, variants[^1].Config);
+
+        var full = chosen with
+        {
+            FreezeSharedAfterPretraining = true, FreezeExplainerAfterPretraining = true, PretrainSoftNames = true, ProposalsPerImage = 4,
+            QueryKind = QueryKind.Category, QueryDim = 16, ProposerFromExplainer = true,
+        };
+        var all = NopAblation.EachRemoved(full);
+        Assert.Equal(new[]
+        {
+            "chosen", "− Kaiming init. (uniform)", "− detached proposal", "− pre-training", "− freezing after it", "− freezing the explainer",
+            "− soft names (Gumbel)", "− proposals per scene (1)", "− Attention₀ from Attention₁", "− category query (Gaussian)",
+            "− usage term", "the design as written",
+        }, all.Select(v => v.Name));
+        foreach (var v in all) using (new NopLearner(v.Config)) { }   // every variant is a valid config
+        Assert.Equal(8, all[^1].Config.QueryDim);
+        Assert.Equal(QueryKind.Gaussian, all[9].Config.QueryKind);
         var headerColumns = NopAblation.Header.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
         Assert.True(headerColumns >= 11, NopAblation.Header);
     }

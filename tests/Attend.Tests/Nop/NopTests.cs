@@ -145,7 +145,7 @@ public class NopTests
         var sets = new[] { m.LocalisationSet().ToList(), m.Attention2Set().ToList(), m.Attention0Set().ToList() };
         Assert.Equal(m.parameters().Count(), sets.Sum(s => s.Count));
         var x = rand(4, 3, 64, 64);
-        var optimisers = new[] { opt.Localisation, opt.Attention2, opt.Attention0 };
+        var optimisers = new[] { opt.Localisation!, opt.Attention2, opt.Attention0 };
         for (int which = 0; which < 3; which++)
         {
             var before = sets.Select(s => s.Select(p => p.detach().clone()).ToList()).ToList();
