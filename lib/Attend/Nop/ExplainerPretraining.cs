@@ -26,6 +26,28 @@ public static class ExplainerPretraining
         return cat(new[] { centres, full(new[] { batch, 2L }, c.ProposalSigma, device: device) }, 1);
     }
 
+    /// <summary>Positions [B, 4] drawn where the image differs from its background: a pixel with probability ∝ its L1
+    /// distance from the image's per-channel median colour (the background, since objects cover a minority of pixels),
+    /// the centre at that pixel (clamped to ±ProposalRange), σ = ProposalSigma. No labels: an unsupervised objectness prior,
+    /// so that most of phase 1's glimpses show something to name instead of background.</summary>
+    public static Tensor ContrastProposals(Tensor images, NopConfig c, Generator? generator)
+    {
+        using var _ = NewDisposeScope();
+        long batch = images.shape[0];
+        long h = images.shape[2];
+        long w = images.shape[3];
+        var flat = images.flatten(2);                                       // [B, C, H·W]
+        var background = flat.sort(2).Values.narrow(2, h * w / 2, 1);      // the median colour
+        var contrast = (flat - background).abs().sum(1);                    // [B, H·W]
+        var weights = contrast + 1e-3 * contrast.mean(new long[] { 1 }, keepdim: true) + 1e-12;   // a flat image: uniform
+        var pixel = weights.multinomial(1, generator: generator).squeeze(1);
+        GC.KeepAlive(generator);
+        var column = pixel.remainder(w).to(float32);
+        var row = pixel.div(w, rounding_mode: RoundingMode.floor).to(float32);
+        var centres = stack(new[] { (2 * column + 1) / w - 1, (2 * row + 1) / h - 1 }, 1).clamp(-c.ProposalRange, c.ProposalRange);
+        return cat(new[] { centres, full(new[] { batch, 2L }, c.ProposalSigma, device: images.device) }, 1).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Phase 1's loss on a batch: (explainer loss, mean L1, usage entropy). Each scene gets ProposalsPerImage
     /// random glimpses, which share its features; with PretrainSoftNames the name is softmax(logits), not a Gumbel sample.</summary>
     public static (Tensor Loss, Tensor L1, Tensor Usage) Loss(NopLearner model, Tensor images, Generator? generator)
@@ -40,7 +62,9 @@ public static class ExplainerPretraining
             features = features.repeat_interleave(per, 0);
             vector = vector.repeat_interleave(per, 0);
         }
-        var proposals = RandomProposals(images.shape[0], c, generator, images.device);
+        var proposals = c.ProposalPrior == ProposalPrior.Contrast
+            ? ContrastProposals(images, c, generator)
+            : RandomProposals(images.shape[0], c, generator, images.device);
         var glimpses = model.GlimpseAt(images, proposals);
         Tensor category;
         Tensor logits;

@@ -27,6 +27,8 @@ public static class NopAblation
             variants.Add(new("− freezing the explainer", chosen with { FreezeExplainerAfterPretraining = false }));
         if (chosen.PretrainEpochs > 0 && chosen.PretrainSoftNames)
             variants.Add(new("− soft names (Gumbel)", chosen with { PretrainSoftNames = false }));
+        if (chosen.PretrainEpochs > 0 && chosen.ProposalPrior != design.ProposalPrior)
+            variants.Add(new("− contrast proposals", chosen with { ProposalPrior = design.ProposalPrior }));
         if (chosen.PretrainEpochs > 0 && chosen.ProposalsPerImage > 1)
             variants.Add(new("− proposals per scene (1)", chosen with { ProposalsPerImage = 1 }));
         if (chosen.ProposerFromExplainer)

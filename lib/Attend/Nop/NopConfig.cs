@@ -10,6 +10,10 @@ public enum NopInitialisation { Uniform, KaimingNormal }
 /// convolutions) or SoftArgmax (the expected cell centre under a softmax over a 16×16 score map).</summary>
 public enum PositionHead { FullyConnected, SoftArgmax }
 
+/// <summary>Where phase 1 cuts its glimpses: Uniform (centres ~ U(−r, r)²) or Contrast (at pixels drawn in proportion
+/// to how much they differ from the image's background colour: mostly on objects, without labels).</summary>
+public enum ProposalPrior { Uniform, Contrast }
+
 /// <summary>Attention₀'s random query: Gaussian (QueryDim numbers from N(0, I), the design as built) or Category (a
 /// one-hot of a uniformly drawn category, QueryDim = Categories numbers: "find something called k", in the names'
 /// own language, so that Attention₀ can start as a copy of Attention₁).</summary>
@@ -66,6 +70,7 @@ public sealed record NopConfig
     public bool PretrainSoftNames { get; init; }
     // Random glimpses per scene in phase 1; they share the scene's features, so more of them land on objects per pass.
     public int ProposalsPerImage { get; init; } = 1;
+    public ProposalPrior ProposalPrior { get; init; } = ProposalPrior.Uniform;
     // Phase 1's learning rate; 0 = the settings' rate.
     public double PretrainLearningRate { get; init; }
     public QueryKind QueryKind { get; init; } = QueryKind.Gaussian;
@@ -100,7 +105,7 @@ public sealed record NopConfig
             throw new ArgumentException($"a category query has one number per category: QueryDim {QueryDim} ≠ Categories {Categories}: {this}");
         if (ProposerFromExplainer && QueryKind != QueryKind.Category)
             throw new ArgumentException($"Attention₀ can start as a copy of Attention₁ only with a category query (QueryKind.Category): {this}");
-        if (!Enum.IsDefined(Initialisation) || !Enum.IsDefined(PositionHead) || !Enum.IsDefined(QueryKind))
-            throw new ArgumentException($"unknown initialisation, position head or query kind: {this}");
+        if (!Enum.IsDefined(Initialisation) || !Enum.IsDefined(PositionHead) || !Enum.IsDefined(QueryKind) || !Enum.IsDefined(ProposalPrior))
+            throw new ArgumentException($"unknown initialisation, position head, query kind or proposal prior: {this}");
     }
 }

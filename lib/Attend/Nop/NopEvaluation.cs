@@ -99,6 +99,20 @@ public sealed record NopEvaluation(double HitRate, double ChanceHitRate, double 
         };
     }
 
+    /// <summary>NMI of the names on the glimpses that hit an object against another per-object label (e.g. the colour,
+    /// ShapesScenes.ColourOf), [N, K] as the scenes' Labels: which attribute the names follow.</summary>
+    public double NmiAgainst(Tensor objectLabels)
+    {
+        var labels = objectLabels.cpu().to(ScalarType.Int64).data<long>().ToArray();
+        long k = objectLabels.shape[1];
+        if (labels.Length != HitObjects.Length / Queries * k)
+            throw new ArgumentException(
+                $"labels [{string.Join(", ", objectLabels.shape)}] do not match {HitObjects.Length / Queries} evaluated scenes");
+        var slots = Enumerable.Range(0, HitObjects.Length).Where(i => HitObjects[i] >= 0).ToList();
+        return ClusterScores.NormalisedMutualInformation(slots.Select(i => Categories[i]).ToList(),
+                                                         slots.Select(i => labels[i / Queries * k + HitObjects[i]]).ToList());
+    }
+
     /// <summary>(across images, across queries) of μ₀ in <paramref name="positions"/> [N·Q·4], x and y averaged.</summary>
     public static (double Images, double Queries) Mu0Spread(float[] positions, long n, int queries)
     {

@@ -208,6 +208,40 @@ public class NopLearningOptionsTests
     }
 
     [Fact]
+    public void Contrast_proposals_go_where_the_image_differs_from_its_background()
+    {
+        var config = Small with { ProposalPrior = ProposalPrior.Contrast, ProposalSigma = 0.2 };
+        var image = full(1, 3, 8, 8, 0.5f);   // grey background
+        image[0, .., 2, 5] = tensor(new[] { 1f, 0f, 0f });   // one red pixel at row 2, column 5
+        var proposals = ExplainerPretraining.ContrastProposals(image.repeat(200, 1, 1, 1), config, new Generator(10));
+        Assert.Equal(new long[] { 200, 4 }, proposals.shape);
+        var atPixel = proposals[.., 0].sub(0.375).abs().lt(1e-6).logical_and(proposals[.., 1].add(0.375).abs().lt(1e-6));
+        Assert.True(atPixel.to(float32).mean().item<float>() >= 0.95, "x = (2·5 + 1)/8 − 1, y = (2·2 + 1)/8 − 1");
+        Assert.True(proposals[.., 2..].eq(0.2f).all().item<bool>());
+        var flat = ExplainerPretraining.ContrastProposals(full(200, 3, 8, 8, 0.5f), config, new Generator(11));
+        Assert.True(flat[.., 0].std().item<float>() > 0.3, "a flat image: centres spread over the canvas");
+        Assert.True(flat[.., ..2].abs().le(config.ProposalRange + 1e-6).all().item<bool>(), "clamped to ±ProposalRange");
+    }
+
+    [Fact]
+    public void Nmi_against_another_attribute_by_hand()
+    {
+        // Two scenes, one query each, two object slots; the glimpses hit object 0 of scene 0 and object 1 of scene 1.
+        var e = new NopEvaluation(1, 0.1, 1, 1, 0, 1, 0, 0, new float[8], new long[] { 0, 1 }, new long[] { 3, 5 }, 1);
+        Assert.Equal(1, e.NmiAgainst(tensor(new long[,] { { 0, 1 }, { 0, 1 } })), 6);   // names 3, 5 ↔ labels 0, 1
+        Assert.Equal(0, e.NmiAgainst(tensor(new long[,] { { 0, 1 }, { 1, 0 } })), 6);   // one label for both
+        Assert.Contains("do not match", Assert.Throws<ArgumentException>(() => e.NmiAgainst(zeros(3, 2, int64))).Message);
+    }
+
+    [Fact]
+    public void The_learning_preset_is_valid_and_ablates_every_departure()
+    {
+        var preset = NopPresets.Learning(128, 3);
+        using (new NopLearner(preset)) { }
+        Assert.Equal(14, NopAblation.EachRemoved(preset).Count);   // chosen, 12 departures removed, the design
+    }
+
+    [Fact]
     public void Mu0_spread_by_hand()
     {
         // Two scenes, two queries: μx = (0, 0.2) and (0.4, 0.6); μy = 0 throughout.
@@ -234,18 +268,20 @@ public class NopLearningOptionsTests
         var full = chosen with
         {
             FreezeSharedAfterPretraining = true, FreezeExplainerAfterPretraining = true, PretrainSoftNames = true, ProposalsPerImage = 4,
-            QueryKind = QueryKind.Category, QueryDim = 16, ProposerFromExplainer = true,
+            QueryKind = QueryKind.Category, QueryDim = 16, ProposerFromExplainer = true, ProposalPrior = ProposalPrior.Contrast,
         };
         var all = NopAblation.EachRemoved(full);
         Assert.Equal(new[]
         {
             "chosen", "− Kaiming init. (uniform)", "− detached proposal", "− pre-training", "− freezing after it", "− freezing the explainer",
-            "− soft names (Gumbel)", "− proposals per scene (1)", "− Attention₀ from Attention₁", "− category query (Gaussian)",
+            "− soft names (Gumbel)", "− contrast proposals", "− proposals per scene (1)", "− Attention₀ from Attention₁",
+            "− category query (Gaussian)",
             "− usage term", "the design as written",
         }, all.Select(v => v.Name));
         foreach (var v in all) using (new NopLearner(v.Config)) { }   // every variant is a valid config
         Assert.Equal(8, all[^1].Config.QueryDim);
-        Assert.Equal(QueryKind.Gaussian, all[9].Config.QueryKind);
+        Assert.Equal(QueryKind.Gaussian, all[10].Config.QueryKind);
+        Assert.Equal(ProposalPrior.Uniform, all[7].Config.ProposalPrior);
         var headerColumns = NopAblation.Header.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
         Assert.True(headerColumns >= 11, NopAblation.Header);
     }
