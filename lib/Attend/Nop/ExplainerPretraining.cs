@@ -29,8 +29,9 @@ public static class ExplainerPretraining
     /// <summary>Positions [B, 4] drawn where the image differs from its background: a pixel with probability ∝ its L1
     /// distance from the image's per-channel median colour (the background, since objects cover a minority of pixels),
     /// the centre at that pixel (clamped to ±ProposalRange), σ = ProposalSigma. No labels: an unsupervised objectness prior,
-    /// so that most of phase 1's glimpses show something to name instead of background.</summary>
-    public static Tensor ContrastProposals(Tensor images, NopConfig c, Generator? generator)
+    /// so that most of phase 1's glimpses show something to name instead of background.
+    /// With <paramref name="perImage"/> > 1 each scene gets that many draws, scene-major ([B·perImage, 4]), from one median.</summary>
+    public static Tensor ContrastProposals(Tensor images, NopConfig c, Generator? generator, int perImage = 1)
     {
         using var _ = NewDisposeScope();
         long batch = images.shape[0];
@@ -40,12 +41,12 @@ public static class ExplainerPretraining
         var background = flat.sort(2).Values.narrow(2, h * w / 2, 1);      // the median colour
         var contrast = (flat - background).abs().sum(1);                    // [B, H·W]
         var weights = contrast + 1e-3 * contrast.mean(new long[] { 1 }, keepdim: true) + 1e-12;   // a flat image: uniform
-        var pixel = weights.multinomial(1, generator: generator).squeeze(1);
+        var pixel = weights.multinomial(perImage, replacement: true, generator: generator).flatten();
         GC.KeepAlive(generator);
         var column = pixel.remainder(w).to(float32);
         var row = pixel.div(w, rounding_mode: RoundingMode.floor).to(float32);
         var centres = stack(new[] { (2 * column + 1) / w - 1, (2 * row + 1) / h - 1 }, 1).clamp(-c.ProposalRange, c.ProposalRange);
-        return cat(new[] { centres, full(new[] { batch, 2L }, c.ProposalSigma, device: images.device) }, 1).MoveToOuterDisposeScope();
+        return cat(new[] { centres, full(new[] { batch * perImage, 2L }, c.ProposalSigma, device: images.device) }, 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>Phase 1's loss on a batch: (explainer loss, mean L1, usage entropy). Each scene gets ProposalsPerImage
@@ -56,15 +57,15 @@ public static class ExplainerPretraining
         var c = model.Config;
         int per = c.ProposalsPerImage;
         var (features, vector) = model.Preprocessor.call(images);
+        // Contrast proposals are drawn per scene before the scenes are repeated: one median per scene, not per glimpse.
+        var contrast = c.ProposalPrior == ProposalPrior.Contrast ? ContrastProposals(images, c, generator, per) : null;
         if (per > 1)
         {
             images = images.repeat_interleave(per, 0);
             features = features.repeat_interleave(per, 0);
             vector = vector.repeat_interleave(per, 0);
         }
-        var proposals = c.ProposalPrior == ProposalPrior.Contrast
-            ? ContrastProposals(images, c, generator)
-            : RandomProposals(images.shape[0], c, generator, images.device);
+        var proposals = contrast ?? RandomProposals(images.shape[0], c, generator, images.device);
         var glimpses = model.GlimpseAt(images, proposals);
         Tensor category;
         Tensor logits;

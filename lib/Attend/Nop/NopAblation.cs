@@ -38,6 +38,8 @@ public static class NopAblation
             {
                 QueryKind = design.QueryKind, QueryDim = design.QueryDim, ProposerFromExplainer = false,
             }));
+        if (chosen.ProposerL2Weight != design.ProposerL2Weight)
+            variants.Add(new($"− L2 weight {chosen.ProposerL2Weight:0.##} (1)", chosen with { ProposerL2Weight = design.ProposerL2Weight }));
         if (chosen.UsageWeight > 0)
             variants.Add(new("− usage term", chosen with { UsageWeight = 0 }));
         variants.Add(new("the design as written", design with

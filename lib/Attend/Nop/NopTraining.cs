@@ -78,7 +78,8 @@ public static class NopTraining
         var g2 = autograd.grad(new[] { l2 }, setB.Concat(setC).Cast<Tensor>().ToList(), retain_graph: false, allow_unused: true);
         for (int i = 0; i < setA.Count; i++) setA[i].grad = Or0(gA[i], setA[i]);
         for (int i = 0; i < setB.Count; i++) setB[i].grad = Or0(g2[i], setB[i]);
-        for (int i = 0; i < setC.Count; i++) setC[i].grad = Or0(g1C[i], setC[i]) - Or0(g2[setB.Count + i], setC[i]);   // ∂(L1 − L2)
+        double w2 = c.ProposerL2Weight;
+        for (int i = 0; i < setC.Count; i++) setC[i].grad = Or0(g1C[i], setC[i]) - w2 * Or0(g2[setB.Count + i], setC[i]);   // ∂(L1 − w·L2)
         opt.Localisation?.step(); opt.Attention2.step(); opt.Attention0.step();
         return (l1.item<float>(), l2.item<float>());
     }

@@ -84,6 +84,16 @@ public class NopLearningOptionsTests
     }
 
     [Fact]
+    public void With_a_smaller_l2_weight_attention_0_descends_l1_minus_w_l2()
+    {
+        var config = Small with { DetachProposal = true, ProposerL2Weight = 0.25, Initialisation = NopInitialisation.KaimingNormal };
+        manual_seed(12);
+        using var m = new NopLearner(config);
+        NopTests.AssertStepGivesEachSetItsObjective(m, rand(4, 3, 64, 64), o => o.L1Explainer.mean(), "localisation set: ∂L1 with sg(q₀)");
+        Assert.Throws<ArgumentException>(() => new NopLearner(Small with { ProposerL2Weight = -1 }));
+    }
+
+    [Fact]
     public void Usage_entropy_and_usage_term_by_hand()
     {
         Assert.Equal(Math.Log(16), NopTraining.CategoryUsageEntropy(zeros(5, 16)).item<float>(), 5);
@@ -239,6 +249,23 @@ public class NopLearningOptionsTests
         var preset = NopPresets.Learning(128, 3);
         using (new NopLearner(preset)) { }
         Assert.Equal(14, NopAblation.EachRemoved(preset).Count);   // chosen, 12 departures removed, the design
+    }
+
+    [Fact]
+    public void Targets_are_met_or_not_at_their_bounds()
+    {
+        NopEvaluation With(double hit, double nmi, double l1, double sigma, int names, double q1, double q2) =>
+            new(hit, 0.09, 0.5, 0.4, nmi, 1, l1, 0.5, new float[4], new long[] { 0 }, new long[] { 0 }, 1)
+            { Sigma0 = sigma, CategoriesUsed = names, RefindQ1 = q1, RefindQ2 = q2 };
+        var good = NopTargets.Check(With(0.30, 0.1, 1e-2, 0.5, 8, 0.6, 0.5), 0.30);
+        Assert.All(good, t => Assert.True(t.Met, t.Name));
+        var bad = NopTargets.Check(With(0.29, 0.09, 0.9e-2, 0.51, 7, 0.6, 0.51), 0.30);
+        Assert.All(bad, t => Assert.False(t.Met, t.Name));
+        var runs = new[] { (0L, With(0.30, 0.1, 1e-2, 0.5, 8, 0.6, 0.5)), (1L, With(0.29, 0.09, 0.9e-2, 0.51, 7, 0.6, 0.51)) };
+        var table = NopTargets.Table(runs, 0.30);
+        Assert.EndsWith("1 of 2", table.Split('\n')[^1].TrimEnd());
+        Assert.Equal(4, table.Split('\n').Length);
+        Assert.Throws<ArgumentException>(() => NopTargets.Table(Array.Empty<(long, NopEvaluation)>(), 0.3));
     }
 
     [Fact]

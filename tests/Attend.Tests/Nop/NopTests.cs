@@ -176,7 +176,7 @@ public class NopTests
     }
 
     /// <summary>NopTraining.Step's gradients equal plain backward passes of each set's objective (with the same query
-    /// and Gumbel noise): <paramref name="localisationLoss"/> for the localisation set, L2 for Attention₂, L1 − L2 for Attention₀.</summary>
+    /// and Gumbel noise): <paramref name="localisationLoss"/> for the localisation set, L2 for Attention₂, L1 − w·L2 for Attention₀.</summary>
     internal static void AssertStepGivesEachSetItsObjective(NopLearner m, Tensor x, Func<NopOutputs, Tensor> localisationLoss, string what)
     {
         long n = x.shape[0];
@@ -190,7 +190,7 @@ public class NopTests
         }
         var a = Expected(localisationLoss, m.LocalisationSet());
         var b = Expected(o => o.L2.mean(), m.Attention2Set());
-        var c = Expected(o => o.L1.mean() - o.L2.mean(), m.Attention0Set());
+        var c = Expected(o => o.L1.mean() - m.Config.ProposerL2Weight * o.L2.mean(), m.Attention0Set());
         foreach (var each in new[] { a, b, c }) Assert.Contains(each, t => t.abs().max().item<float>() > 0);
         // Step with zero learning rates leaves the parameters, so its gradients can be read back.
         using var still = new NopOptimisers(optim.Adam(m.LocalisationSet(), 1e-30), optim.Adam(m.Attention2Set(), 1e-30),
