@@ -40,8 +40,15 @@ public sealed class JupyterTools : IDisposable
     static string? Bootstrap()
     {
         if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/apt-get") || Environment.UserName != "root") return null;
-        var r = ChildProcess.Run("/usr/bin/apt-get", new[] { "install", "-y", "-q", "--no-install-recommends" }.Concat(DebianPackages).ToArray(),
-            ".", TimeSpan.FromMinutes(10), new() { ["DEBIAN_FRONTEND"] = "noninteractive" });
+        var env = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
+        var install = new[] { "install", "-y", "-q", "--no-install-recommends" }.Concat(DebianPackages).ToArray();
+        var r = ChildProcess.Run("/usr/bin/apt-get", install, ".", TimeSpan.FromMinutes(10), env);
+        if (r.ExitCode != 0)
+        {
+            // A fresh machine has no package lists yet: fetch them and try once more.
+            ChildProcess.Run("/usr/bin/apt-get", new[] { "update", "-qq" }, ".", TimeSpan.FromMinutes(10), env);
+            r = ChildProcess.Run("/usr/bin/apt-get", install, ".", TimeSpan.FromMinutes(10), env);
+        }
         return r.ExitCode == 0 ? FindPython() : null;
     }
 

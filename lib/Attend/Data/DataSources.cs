@@ -51,8 +51,19 @@ public sealed class AptPackageSource(string package, string folderInPackage, Fun
     {
         string work = Path.Combine(stagingDir, ".apt");
         Directory.CreateDirectory(work);
-        ProcessRunner.Run("apt-get", new[] { "download", package }, work, TimeSpan.FromMinutes(10),
-                          hint: "if apt-get cannot locate the package, run 'apt-get update' first");
+        try
+        {
+            ProcessRunner.Run("apt-get", new[] { "download", package }, work, TimeSpan.FromMinutes(10),
+                              hint: "if apt-get cannot locate the package, run 'apt-get update' first");
+        }
+        catch (IOException e) when (e.Message.Contains("Unable to locate package") && Environment.UserName == "root")
+        {
+            // A fresh machine has no package lists yet; as root the store can fetch them itself and try once more.
+            log($"[{package}] no package lists: running apt-get update");
+            ProcessRunner.Run("apt-get", new[] { "update", "-qq" }, work, TimeSpan.FromMinutes(10));
+            ProcessRunner.Run("apt-get", new[] { "download", package }, work, TimeSpan.FromMinutes(10),
+                              hint: "apt-get update ran; is the package in this machine's sources?");
+        }
         string deb = Directory.GetFiles(work, "*.deb").SingleOrDefault()
                      ?? throw new IOException($"apt-get download {package} produced no .deb file");
         string unpacked = Path.Combine(work, "root");
