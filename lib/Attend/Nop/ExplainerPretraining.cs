@@ -23,8 +23,12 @@ public static class ExplainerPretraining
     {
         var centres = (rand(new[] { batch, 2L }, generator: generator, device: device) * 2 - 1) * c.ProposalRange;
         GC.KeepAlive(generator);   // a caller's `new Generator(…)` must not be finalised during the native call
-        return cat(new[] { centres, full(new[] { batch, 2L }, c.ProposalSigma, device: device) }, 1);
+        return WithProposalSigma(centres, c);
     }
+
+    /// <summary>Centres [B, 2] → positions [B, 4] with σ = ProposalSigma on both axes.</summary>
+    static Tensor WithProposalSigma(Tensor centres, NopConfig c) =>
+        cat(new[] { centres, full(new[] { centres.shape[0], 2L }, c.ProposalSigma, device: centres.device) }, 1);
 
     /// <summary>Positions [B, 4] drawn where the image differs from its background: a pixel with probability ∝ its L1
     /// distance from the image's per-channel median colour (the background, since objects cover a minority of pixels),
@@ -34,11 +38,10 @@ public static class ExplainerPretraining
     public static Tensor ContrastProposals(Tensor images, NopConfig c, Generator? generator, int perImage = 1)
     {
         using var _ = NewDisposeScope();
-        long batch = images.shape[0];
         long h = images.shape[2];
         long w = images.shape[3];
         var flat = images.flatten(2);                                       // [B, C, H·W]
-        var background = flat.sort(2).Values.narrow(2, h * w / 2, 1);      // the median colour
+        var background = flat.kthvalue(h * w / 2 + 1, 2, keepdim: true).values;   // the median colour: selection, not a sort
         var contrast = (flat - background).abs().sum(1);                    // [B, H·W]
         var weights = contrast + 1e-3 * contrast.mean(new long[] { 1 }, keepdim: true) + 1e-12;   // a flat image: uniform
         var pixel = weights.multinomial(perImage, replacement: true, generator: generator).flatten();
@@ -46,7 +49,7 @@ public static class ExplainerPretraining
         var column = pixel.remainder(w).to(float32);
         var row = pixel.div(w, rounding_mode: RoundingMode.floor).to(float32);
         var centres = stack(new[] { (2 * column + 1) / w - 1, (2 * row + 1) / h - 1 }, 1).clamp(-c.ProposalRange, c.ProposalRange);
-        return cat(new[] { centres, full(new[] { batch * perImage, 2L }, c.ProposalSigma, device: images.device) }, 1).MoveToOuterDisposeScope();
+        return WithProposalSigma(centres, c).MoveToOuterDisposeScope();
     }
 
     /// <summary>Phase 1's loss on a batch: (explainer loss, mean L1, usage entropy). Each scene gets ProposalsPerImage

@@ -64,7 +64,8 @@ public sealed class NopLearner : Module<Tensor, Tensor?, Generator?, NopOutputs>
 
     /// <summary>The three disjoint parameter sets the NoP design notes train with three objectives:
     /// localisation (preprocessor, positioner), classifier and Attention₁ minimise L1 (only classifier and
-    /// Attention₁ when FreezeSharedAfterPretraining follows a pre-training phase);
+    /// Attention₁ when FreezeSharedAfterPretraining follows a pre-training phase, and neither of those with
+    /// FreezeExplainerAfterPretraining too);
     /// Attention₂ minimises L2; Attention₀ minimises L1 − L2.</summary>
     public IEnumerable<Parameter> LocalisationSet()
     {

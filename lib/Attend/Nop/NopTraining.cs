@@ -37,9 +37,11 @@ public static class NopTraining
     public static NopOptimisers CreateOptimisers(NopLearner model, NopSettings s) => CreateOptimisers(model, s.LearningRate);
 
     public static NopOptimisers CreateOptimisers(NopLearner model, double learningRate)
-        => new(model.LocalisationSet().Any() ? optim.Adam(model.LocalisationSet(), learningRate) : null,
-               optim.Adam(model.Attention2Set(), learningRate),
-               optim.Adam(model.Attention0Set(), learningRate));
+    {
+        var localisation = model.LocalisationSet().ToList();
+        return new(localisation.Count > 0 ? optim.Adam(localisation, learningRate) : null,
+                   optim.Adam(model.Attention2Set(), learningRate), optim.Adam(model.Attention0Set(), learningRate));
+    }
 
     /// <summary>One step on a batch; returns the batch means of L1 and L2.</summary>
     public static (double L1, double L2) Step(NopLearner model, NopOptimisers opt, Tensor images, Generator generator)
@@ -60,19 +62,16 @@ public static class NopTraining
         // is L1 itself, one backward pass serves it and Attention₀'s ∂L1; ∂L2 serves Attention₂ and Attention₀.
         Tensor?[] gA;
         Tensor?[] g1C;
-        if (setA.Count == 0)
-        {
-            gA = Array.Empty<Tensor?>();
-            g1C = autograd.grad(new[] { l1 }, aC, retain_graph: true, allow_unused: true).ToArray();
-        }
-        else if (!c.DetachProposal && c.UsageWeight == 0)
+        if (setA.Count > 0 && !c.DetachProposal && c.UsageWeight == 0)
         {
             var g1 = autograd.grad(new[] { l1 }, a.Concat(aC).ToList(), retain_graph: true, allow_unused: true);
             (gA, g1C) = (g1.Take(setA.Count).ToArray(), g1.Skip(setA.Count).ToArray());
         }
         else
         {
-            gA = autograd.grad(new[] { ExplainerLoss(o.L1Explainer, o.Logits, c.UsageWeight) }, a, retain_graph: true, allow_unused: true).ToArray();
+            // An empty localisation set (everything it holds frozen after pre-training) has nothing to differentiate.
+            gA = setA.Count == 0 ? Array.Empty<Tensor?>()
+                : autograd.grad(new[] { ExplainerLoss(o.L1Explainer, o.Logits, c.UsageWeight) }, a, retain_graph: true, allow_unused: true).ToArray();
             g1C = autograd.grad(new[] { l1 }, aC, retain_graph: true, allow_unused: true).ToArray();
         }
         var g2 = autograd.grad(new[] { l2 }, setB.Concat(setC).Cast<Tensor>().ToList(), retain_graph: false, allow_unused: true);
