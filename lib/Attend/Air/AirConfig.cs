@@ -25,9 +25,11 @@ public sealed record AirConfig
     public double BaselineLearningRate { get; init; } = 1e-2;
     // Not in the AIR notes (notebook 07, "Reliability"): NVIL's running mean and variance normalisation
     // of z_pres's learning signal, with decay α; 0 turns it off (the notes' plain baseline).
-    // Crop and paste through separable sampling (two small matmuls); false: affine_grid + grid_sample, the same
-    // function and faster at 2 threads (bench air).
-    public bool SeparableSampling { get; init; } = false;
+    // Crop and paste: separable sampling (two small matmuls) or affine_grid + grid_sample, the same function.
+    // The paste's backward (window and z_where) is grid_sample's slowest part and separable is faster there; the
+    // crop (no image gradient) is faster through grid_sample (bench air).
+    public bool SeparableCrop { get; init; } = false;
+    public bool SeparablePaste { get; init; } = true;
     // Decode and paste the N steps' windows as one batch after the recurrence (faster); false: step by step, as the notes do.
     public bool BatchedDecoding { get; init; } = true;
     public double SignalNormalisationDecay { get; init; } = 0;

@@ -86,10 +86,10 @@ public sealed class AirModel : Module<Tensor, Generator?, AirInference>
             GC.KeepAlive(generator);   // a caller's `new Generator(…)` must not be finalised during the native calls
             var where = mu + (0.5 * logVar).exp() * eps;
 
-            var glimpse = ZWhere.ImageToWindow(images, where, c.WindowSize, separable: c.SeparableSampling);
+            var glimpse = ZWhere.ImageToWindow(images, where, c.WindowSize, separable: c.SeparableCrop);
             var (what, muW, logVarW) = vae.Encode(glimpse, generator);
             if (!c.BatchedDecoding)
-                pasted.Add(ZWhere.WindowToImage(vae.Decode(what), where, c.CanvasSize, separable: c.SeparableSampling).squeeze(1));
+                pasted.Add(ZWhere.WindowToImage(vae.Decode(what), where, c.CanvasSize, separable: c.SeparablePaste).squeeze(1));
 
             z = cat(new[] { pres, where, what }, 1);
             h = hNext; hb = hbNext;
@@ -101,7 +101,7 @@ public sealed class AirModel : Module<Tensor, Generator?, AirInference>
         // Decoding and pasting feed nothing back into the recurrence, so the N steps' windows are
         // decoded and pasted as one batch of N·B (fewer, larger operations; the same function).
         var pastedT = c.BatchedDecoding
-            ? ZWhere.WindowToImage(vae.Decode(cat(zWhat, 0)), cat(zWhere, 0), c.CanvasSize, separable: c.SeparableSampling)
+            ? ZWhere.WindowToImage(vae.Decode(cat(zWhat, 0)), cat(zWhere, 0), c.CanvasSize, separable: c.SeparablePaste)
                 .view(c.Steps, b, c.CanvasSize, c.CanvasSize).transpose(0, 1)
             : stack(pasted, 1);
         var reconstruction = (zPresT.unsqueeze(2).unsqueeze(3) * pastedT).sum(1, keepdim: true);

@@ -15,7 +15,12 @@ namespace Attend.Air;
 
 public sealed class InferenceRnn : Module<Tensor, Tensor, Tensor, (Tensor Head, Tensor Hidden)>
 {
-    readonly Linear input;
+    // The first layer, Linear(2,780 → 256), held as its image columns and its state columns: two
+    // parameters instead of narrowed views of one, whose backward would write each view's gradient
+    // into a zero-filled copy of the whole weight (once per step).
+    readonly Parameter imageWeight;
+    readonly Parameter stateWeight;
+    readonly Parameter inputBias;
     readonly Linear hidden;
     readonly Linear output;
     readonly int pixels;
@@ -29,7 +34,13 @@ public sealed class InferenceRnn : Module<Tensor, Tensor, Tensor, (Tensor Head, 
     {
         pixels = c.PixelCount;
         headSize = baseline ? 1 : AirConfig.PresDim + 2 * AirConfig.WhereDim;
-        input = Linear(c.PixelCount + c.ZDim + c.RnnHidden, c.RnnHidden);
+        using (var input = Linear(c.PixelCount + c.ZDim + c.RnnHidden, c.RnnHidden))
+        using (no_grad())
+        {
+            imageWeight = new Parameter(input.weight!.narrow(1, 0, pixels).contiguous());
+            stateWeight = new Parameter(input.weight.narrow(1, pixels, c.ZDim + c.RnnHidden).contiguous());
+            inputBias = new Parameter(input.bias!.clone());
+        }
         hidden = Linear(c.RnnHidden, c.RnnHidden);
         output = Linear(c.RnnHidden, headSize + c.RnnHidden);
         if (!baseline)
@@ -48,13 +59,12 @@ public sealed class InferenceRnn : Module<Tensor, Tensor, Tensor, (Tensor Head, 
 
     /// <summary>The first layer's image term, W_x·x + b, for flattened images [B, 2500].</summary>
     public Tensor ImageTerm(Tensor flatImages)
-        => F.linear(flatImages, input.weight!.narrow(1, 0, pixels), input.bias);
+        => F.linear(flatImages, imageWeight, inputBias);
 
     /// <summary>One step from the precomputed image term: (head [B, HeadSize], h [B, hidden]).</summary>
     public (Tensor Head, Tensor Hidden) Step(Tensor imageTerm, Tensor zPrevious, Tensor hPrevious)
     {
         using var _ = NewDisposeScope();
-        var stateWeight = input.weight!.narrow(1, pixels, input.weight.shape[1] - pixels);
         var a = F.relu(imageTerm + F.linear(cat(new[] { zPrevious, hPrevious }, 1), stateWeight));
         var o = output.call(F.relu(hidden.call(a)));
         return (o.narrow(1, 0, headSize).MoveToOuterDisposeScope(), o.narrow(1, headSize, o.shape[1] - headSize).MoveToOuterDisposeScope());
@@ -66,7 +76,7 @@ public sealed class InferenceRnn : Module<Tensor, Tensor, Tensor, (Tensor Head, 
     {
         using var _ = NewDisposeScope();
         var x = cat(new[] { images.reshape(images.shape[0], -1), zPrevious, hPrevious }, 1);
-        var o = output.call(F.relu(hidden.call(F.relu(input.call(x)))));
+        var o = output.call(F.relu(hidden.call(F.relu(F.linear(x, cat(new[] { imageWeight, stateWeight }, 1), inputBias)))));
         return (o.narrow(1, 0, headSize).MoveToOuterDisposeScope(), o.narrow(1, headSize, o.shape[1] - headSize).MoveToOuterDisposeScope());
     }
 }

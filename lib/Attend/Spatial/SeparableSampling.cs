@@ -3,7 +3,8 @@
 // weights of output row i over source rows r (R_x likewise for columns).
 // It is grid_sample's bilinear sampling with zero padding, value for value, but its backward pass
 // (to the source and to the transform) is batched matmuls instead of grid_sample's scattered
-// adds: crop and paste with their backward pass 1.3× faster at the median (bench air).
+// adds: AIR's paste of 192 windows with its backward pass takes 5.2 ms against grid_sample's 11.7
+// (1 thread; bench air times crop and paste of one batch both ways).
 using static TorchSharp.torch;
 
 namespace Attend.Spatial;
@@ -50,11 +51,17 @@ public static class SeparableSampling
         var normalised = scale.to_type(like.dtype).unsqueeze(1) * grid.unsqueeze(0) + shift.to_type(like.dtype).unsqueeze(1);   // [B, outN]
         // Source pixel coordinates, as grid_sample unnormalises them.
         var pixel = alignCorners ? (normalised + 1) / 2 * (inN - 1) : ((normalised + 1) * inN - 1) / 2;
-        // Weights (1 − f) at ⌊p⌋ and f at ⌊p⌋ + 1, as grid_sample takes them: the same values as the
-        // tent max(0, 1 − |p − r|), and the same gradient where p is a whole number (the tent's is 0 there).
-        var index = arange(inN, dtype: like.dtype, device: like.device).view(1, 1, -1);
-        var low = pixel.floor().unsqueeze(2);
-        var fraction = pixel.unsqueeze(2) - low;
-        return (1 - fraction) * index.eq(low).to_type(like.dtype) + fraction * index.eq(low + 1).to_type(like.dtype);
+        // Weights (1 − f) at ⌊p⌋ and f at ⌊p⌋ + 1, as grid_sample takes them (the tent max(0, 1 − |p − r|) has
+        // the same values but a zero gradient where p is a whole number). They are scattered into a zero
+        // matrix with one spare column at each end for indices outside the source (zero padding), so the
+        // large [B, outN, inN] tensor sees three operations, and its backward pass is two gathers.
+        var low = pixel.floor();
+        var fraction = pixel - low;
+        var lowIndex = (low + 1).clamp(0, inN + 1).to_type(ScalarType.Int64).unsqueeze(2);
+        var highIndex = (low + 2).clamp(0, inN + 1).to_type(ScalarType.Int64).unsqueeze(2);
+        var padded = zeros(new[] { pixel.shape[0], (long)outN, inN + 2 }, dtype: like.dtype, device: like.device)
+            .scatter_add(2, lowIndex, (1 - fraction).unsqueeze(2))
+            .scatter_add(2, highIndex, fraction.unsqueeze(2));
+        return padded.narrow(2, 1, inN);
     }
 }

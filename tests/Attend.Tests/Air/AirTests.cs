@@ -266,10 +266,11 @@ public class AirTests
     }
 
     [Theory]
-    [InlineData(true, true)]     // separable crop/paste, decoded as one batch
-    [InlineData(true, false)]    // separable, decoded step by step
-    [InlineData(false, false)]   // grid_sample, step by step
-    public void Each_speed_switch_gives_the_same_model_function(bool separable, bool batched)
+    [InlineData(false, true, true)]     // the defaults: grid_sample crop, separable paste, decoded as one batch
+    [InlineData(true, true, true)]      // separable crop and paste
+    [InlineData(true, true, false)]     // separable, decoded step by step
+    [InlineData(false, false, false)]   // grid_sample, step by step (the notes' form)
+    public void Each_speed_switch_gives_the_same_model_function(bool separableCrop, bool separablePaste, bool batched)
     {
         var x = Scenes(6, 21);
         (Tensor Recon, Tensor Loss, Tensor Grad, Tensor DecoderGrad) Run(AirConfig config)
@@ -283,9 +284,9 @@ public class AirTests
             var decoderGrad = model.ModelParameters().Last().grad!.clone();
             return (r.Reconstruction.detach().clone(), l.Total.detach().clone(), grad, decoderGrad);
         }
-        var fast = Run(new AirConfig { SeparableSampling = separable, BatchedDecoding = batched });
-        // The reference: grid_sample, decoded as one batch (the defaults).
-        var reference = Run(new AirConfig { SeparableSampling = false, BatchedDecoding = true });
+        var fast = Run(new AirConfig { SeparableCrop = separableCrop, SeparablePaste = separablePaste, BatchedDecoding = batched });
+        // The reference: grid_sample crop and paste, decoded as one batch.
+        var reference = Run(new AirConfig { SeparableCrop = false, SeparablePaste = false, BatchedDecoding = true });
         Assert.True(fast.Recon.allclose(reference.Recon, rtol: 1e-4, atol: 1e-5), "reconstructions differ");
         Assert.True(fast.Loss.allclose(reference.Loss, rtol: 1e-4, atol: 1e-4), $"loss {fast.Loss.item<float>()} vs {reference.Loss.item<float>()}");
         Assert.True(fast.Grad.allclose(reference.Grad, rtol: 1e-3, atol: 1e-5), "first layer's gradients differ");

@@ -36,6 +36,28 @@ public class SeparableSamplingTests
         TestTorch.Close(dThetaExpected * used, dTheta * used, 1e-10, "d/d θ");
     }
 
+    [Fact]
+    public void Whole_number_coordinates_and_windows_outside_the_source_match_grid_sample()
+    {
+        // θ = identity at equal sizes with align_corners puts every sample on a pixel centre (p a whole number,
+        // where the weights' gradient takes grid_sample's one-sided form); the second item lies wholly outside.
+        var theta = tensor(new double[] { 1, 0, 0, 0, 1, 0, 0.5, 0, 4, 0, 0.5, -5 }, new long[] { 2, 2, 3 }).requires_grad_();
+        var source = rand(2, 1, 5, 5, dtype: ScalarType.Float64).requires_grad_();
+        var expected = Glimpse.Sample(source, theta, 5, 5, true);
+        var w = rand_like(expected);
+        var (dSourceExpected, dThetaExpected) = Gradients(expected, w, source, theta);
+        var theta2 = theta.detach().clone().requires_grad_();
+        var source2 = source.detach().clone().requires_grad_();
+        var actual = SeparableSampling.Sample(source2, theta2, 5, 5, true);
+        TestTorch.Close(expected, actual, 1e-12, "values");
+        Assert.Equal(0, actual[1].abs().sum().item<double>());
+        var (dSource, dTheta) = Gradients(actual, w, source2, theta2);
+        TestTorch.Close(dSourceExpected, dSource, 1e-12, "d/d source");
+        var used = tensor(new double[] { 1, 0, 1, 0, 1, 1 }).view(1, 2, 3);
+        TestTorch.Close(dThetaExpected * used, dTheta * used, 1e-10, "d/d θ");
+        Assert.True((dThetaExpected[0] * used[0]).abs().sum().item<double>() > 0, "the identity's θ gradient is not zero");
+    }
+
     static (Tensor, Tensor) Gradients(Tensor output, Tensor w, Tensor source, Tensor theta)
     {
         var g = autograd.grad(new[] { (output * w).sum() }, new[] { source, theta });
