@@ -156,7 +156,7 @@ public static class MultiMnist
 
     /// <summary>Digits [N, 1, 28, 28] → flat float pixels resized to size×size (bilinear with
     /// antialiasing, as torchvision's Resize on PIL images).</summary>
-    static float[] Resize(Tensor images, int size)
+    internal static float[] Resize(Tensor images, int size)
     {
         using var _ = NewDisposeScope();
         var x = images.to_type(ScalarType.Float32);
@@ -165,7 +165,7 @@ public static class MultiMnist
         return x.clamp(0, 1).contiguous().data<float>().ToArray();
     }
 
-    static void Place(float[] canvas, int image, int canvasSize, float[] digits, int digit, int size, int left, int top, bool add)
+    internal static void Place(float[] canvas, int image, int canvasSize, float[] digits, int digit, int size, int left, int top, bool add)
     {
         long baseOff = (long)image * canvasSize * canvasSize;
         long dOff = (long)digit * size * size;
@@ -178,7 +178,7 @@ public static class MultiMnist
         }
     }
 
-    static void Record(float[] boxes, long[] labels, int image, int slot, int slots, int left, int top, int size, long label)
+    internal static void Record(float[] boxes, long[] labels, int image, int slot, int slots, int left, int top, int size, long label)
     {
         int b = (image * slots + slot) * 4;
         boxes[b] = left; boxes[b + 1] = top; boxes[b + 2] = left + size; boxes[b + 3] = top + size;

@@ -65,8 +65,8 @@ public sealed class Positioner : Module<Tensor, Tensor>
         long h = scores.shape[2];
         long w = scores.shape[3];
         var p = scores.reshape(b, h * w).softmax(1).view(b, h, w);
-        var xs = (arange(w, dtype: scores.dtype, device: scores.device) * 2 + 1) / w - 1;
-        var ys = (arange(h, dtype: scores.dtype, device: scores.device) * 2 + 1) / h - 1;
+        var xs = PixelCentres.Axis(w, scores.dtype, scores.device);
+        var ys = PixelCentres.Axis(h, scores.dtype, scores.device);
         var x = (p.sum(1) * xs).sum(1, keepdim: true);
         var y = (p.sum(2) * ys).sum(1, keepdim: true);
         return cat(new[] { x, y }, 1).MoveToOuterDisposeScope();
