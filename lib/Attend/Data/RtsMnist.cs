@@ -69,4 +69,32 @@ public static class RtsMnist
         return new ImageSet(images, digits.Labels.clone(),
                             $"RTS (±{MaxAngleDegrees}°, ×{MinScale}–{MaxScale}, {canvasSize}×{canvasSize}, seed {seed}) of {digits.Description}");
     }
+
+    /// <summary>The RTS version of a digit set with each digit's box: the corners of its 28×28 frame after the
+    /// rotation, scaling and translation (a rotated square), as <see cref="Corners"/> gives them.</summary>
+    public static LocatedImages BuildLocated(ImageSet digits, long seed, int canvasSize = CanvasSize)
+    {
+        int digitSize = (int)digits.Images.shape[3];
+        using var d = Sample(digits.Count, seed, digitSize, canvasSize);
+        var images = Apply(digits.Images, d, canvasSize);
+        var set = new ImageSet(images, digits.Labels.clone(),
+                               $"RTS (±{MaxAngleDegrees}°, ×{MinScale}–{MaxScale}, {canvasSize}×{canvasSize}, seed {seed}) of {digits.Description}");
+        return new LocatedImages(set, Corners(d, digitSize, canvasSize));
+    }
+
+    /// <summary>Where the corners of each digit's frame land on the canvas: [N, 4, 2] (x, y in pixel edge
+    /// coordinates), starting at the digit's top-left and going clockwise as seen in the digit. The frame's
+    /// point p (normalised, ±1 at its edges) lands at t + k·R(α)·p, the inverse of <see cref="Apply"/>'s map.</summary>
+    public static Tensor Corners(RtsDistortion d, int digitSize, int canvasSize = CanvasSize)
+    {
+        using var _ = NewDisposeScope();
+        var k = (d.Scale * ((double)digitSize / canvasSize)).view(-1, 1);
+        var cos = d.Angle.cos().view(-1, 1);
+        var sin = d.Angle.sin().view(-1, 1);
+        var px = tensor(new double[] { -1, 1, 1, -1 }).view(1, 4);
+        var py = tensor(new double[] { -1, -1, 1, 1 }).view(1, 4);
+        var x = d.Translation[.., 0].view(-1, 1) + k * (cos * px - sin * py);
+        var y = d.Translation[.., 1].view(-1, 1) + k * (sin * px + cos * py);
+        return ((stack(new[] { x, y }, 2) + 1) / 2 * canvasSize).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
 }
