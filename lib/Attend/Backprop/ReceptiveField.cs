@@ -54,16 +54,17 @@ public static class ReceptiveField
     {
         Shapes.Require(field, "field [H, W]", -1, -1);
         if (share is <= 0 or > 1) throw new ArgumentException($"share must be in (0, 1], got {share}");
-        long h = field.shape[0];
-        long w = field.shape[1];
-        double total = field.sum().item<double>();
+        using var values = field.to_type(ScalarType.Float64);
+        long h = values.shape[0];
+        long w = values.shape[1];
+        double total = values.sum().item<double>();
         for (long r = 0; ; r++)
         {
             long top = Math.Max(0, h / 2 - r);
             long left = Math.Max(0, w / 2 - r);
             long bottom = Math.Min(h, h / 2 + r + 1);
             long right = Math.Min(w, w / 2 + r + 1);
-            double inside = field.narrow(0, top, bottom - top).narrow(1, left, right - left).sum().item<double>();
+            double inside = values.narrow(0, top, bottom - top).narrow(1, left, right - left).sum().item<double>();
             if (inside >= share * total - 1e-12 || (top == 0 && left == 0 && bottom == h && right == w)) return (int)(2 * r + 1);
         }
     }

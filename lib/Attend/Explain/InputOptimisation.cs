@@ -10,12 +10,15 @@ namespace Attend.Explain;
 /// <summary>Optimised images [B, …] and the score each reached.</summary>
 public sealed record MaximisedInputs(Tensor Images, double[] Scores);
 
-/// <summary>Adversarial images [B, …], whether each flipped its prediction, the size of each change
-/// (L2 and L∞ over all pixels) and the label predicted for it.</summary>
-public sealed record AdversarialExamples(Tensor Images, bool[] Flipped, double[] L2, double[] LInf, long[] Predicted)
+/// <summary>Adversarial images [B, …], whether each was misclassified before any change, whether each flipped
+/// its prediction, the size of each change (L2 and L∞ over all pixels) and the label predicted for it.</summary>
+public sealed record AdversarialExamples(Tensor Images, bool[] StartedWrong, bool[] Flipped, double[] L2, double[] LInf, long[] Predicted)
 {
-    /// <summary>The share of images whose prediction flipped.</summary>
-    public double SuccessRate => Flipped.Length == 0 ? 0 : Flipped.Count(f => f) / (double)Flipped.Length;
+    /// <summary>The images classified right before any change.</summary>
+    public int Attacked => StartedWrong.Count(w => !w);
+
+    /// <summary>The share of the images classified right before any change whose prediction flipped.</summary>
+    public double SuccessRate => Attacked == 0 ? 0 : Flipped.Count(f => f) / (double)Attacked;
 
     /// <summary>Median L2 size of the change over the images that flipped (NaN when none did).</summary>
     public double MedianL2 => Median(L2.Where((_, i) => Flipped[i]));
@@ -129,6 +132,7 @@ public static class InputOptimisation
         double[] linf = change.abs().max(1).values.data<double>().ToArray();
         long[] predicted;
         using (no_grad()) predicted = logits(adversarial).argmax(1).cpu().data<long>().ToArray();
-        return new AdversarialExamples(adversarial.MoveToOuterDisposeScope(), flipped.cpu().data<bool>().ToArray(), l2, linf, predicted);
+        return new AdversarialExamples(adversarial.MoveToOuterDisposeScope(), startedWrong.cpu().data<bool>().ToArray(),
+                                       flipped.cpu().data<bool>().ToArray(), l2, linf, predicted);
     }
 }

@@ -8,13 +8,18 @@ namespace Attend.Plotting;
 /// <summary>A box to draw on one image: corners in pixel edge coordinates, and a colour.</summary>
 public sealed record Box(float X0, float Y0, float X1, float Y1, string Colour = "#ff3030");
 
+/// <summary>A closed outline to draw on one image (a rotated box, a predicted quadrilateral): its corners
+/// (x, y) in pixel edge coordinates, in order, and a colour.</summary>
+public sealed record Outline(IReadOnlyList<(float X, float Y)> Corners, string Colour = "#ff3030");
+
 public static class ImageGrid
 {
     /// <summary>Renders images in rows of <paramref name="columns"/>, each scaled by <paramref name="scale"/>
     /// (nearest neighbour, so pixels stay visible); boxes[i] and captions[i] belong to image i;
-    /// rowLabels[r] is written left of row r.</summary>
+    /// rowLabels[r] is written left of row r; outlines[i] are closed polygons drawn on image i.</summary>
     public static Figure Render(Tensor images, int columns, int scale = 4, IReadOnlyList<IReadOnlyList<Box>>? boxes = null,
-                                IReadOnlyList<string>? captions = null, IReadOnlyList<string>? rowLabels = null)
+                                IReadOnlyList<string>? captions = null, IReadOnlyList<string>? rowLabels = null,
+                                IReadOnlyList<IReadOnlyList<Outline>>? outlines = null)
     {
         if (images.dim() != 4 || (images.shape[1] != 1 && images.shape[1] != 3))
             throw new ArgumentException($"images: expected [N, 1 or 3, H, W], got [{string.Join(", ", images.shape)}]");
@@ -26,7 +31,9 @@ public static class ImageGrid
         int rows = (n + columns - 1) / columns;
         int pad = 4;
         int captionH = captions != null ? 16 : 0;
-        int labelW = rowLabels != null ? 90 : 0;
+        using var font = new SKFont(SKTypeface.Default, 12);
+        // Row labels get the room the longest one needs (at least 90 px, so short labels keep the former layout).
+        int labelW = rowLabels is { Count: > 0 } ? Math.Max(90, (int)Math.Ceiling(rowLabels.Max(l => font.MeasureText(l))) + 8) : 0;
         int cellW = w * scale + pad;
         int cellH = h * scale + pad + captionH;
         int width = labelW + columns * cellW + pad;
@@ -36,7 +43,6 @@ public static class ImageGrid
         using var bitmap = new SKBitmap(width, height);
         using var canvas = new SKCanvas(bitmap);
         canvas.Clear(SKColors.White);
-        using var font = new SKFont(SKTypeface.Default, 12);
         using var textPaint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         using var img = new SKBitmap(w, h);
         for (int i = 0; i < n; i++)
@@ -58,23 +64,33 @@ public static class ImageGrid
             if (boxes != null && i < boxes.Count)
                 foreach (var b in boxes[i])
                 {
-                    using var stroke = new SKPaint
-                    {
-                        Color = SKColor.Parse(b.Colour),
-                        Style = SKPaintStyle.Stroke,
-                        StrokeWidth = 1.5f,
-                        IsAntialias = true
-                    };
+                    using var stroke = Stroke(b.Colour);
                     canvas.DrawRect(new SKRect(left + b.X0 * scale, top + b.Y0 * scale, left + b.X1 * scale, top + b.Y1 * scale), stroke);
+                }
+            if (outlines != null && i < outlines.Count)
+                foreach (var o in outlines[i])
+                {
+                    using var stroke = Stroke(o.Colour);
+                    using var path = new SKPath();
+                    path.AddPoly(o.Corners.Select(c => new SKPoint(left + c.X * scale, top + c.Y * scale)).ToArray(), close: true);
+                    canvas.DrawPath(path, stroke);
                 }
             if (captions != null && i < captions.Count)
                 canvas.DrawText(captions[i], left, top + h * scale + 13, SKTextAlign.Left, font, textPaint);
         }
-        if (rowLabels != null)
+        if (rowLabels is { Count: > 0 })
             for (int r = 0; r < Math.Min(rows, rowLabels.Count); r++)
                 canvas.DrawText(rowLabels[r], pad, pad + r * cellH + h * scale / 2f, SKTextAlign.Left, font, textPaint);
         using var image = SKImage.FromBitmap(bitmap);
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);
         return new Figure(data.ToArray(), width, height);
     }
+
+    static SKPaint Stroke(string colour) => new()
+    {
+        Color = SKColor.Parse(colour),
+        Style = SKPaintStyle.Stroke,
+        StrokeWidth = 1.5f,
+        IsAntialias = true
+    };
 }

@@ -40,4 +40,19 @@ public static class SceneBoxes
         => Enumerable.Range(0, lists.Max(l => l.Count))
                      .Select(i => (IReadOnlyList<Box>)lists.SelectMany(l => i < l.Count ? l[i] : Array.Empty<Box>()).ToList())
                      .ToList();
+
+    /// <summary>Quadrilaterals [N, 4, 2] (corners in pixel edge coordinates) → one outline per image.</summary>
+    public static List<IReadOnlyList<Outline>> Outlines(Tensor corners, string colour = "#ff3030")
+    {
+        if (corners.dim() != 3 || corners.shape[2] != 2)
+            throw new ArgumentException($"corners: expected [N, K, 2], got [{string.Join(", ", corners.shape)}]");
+        var v = corners.detach().cpu().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+        int k = (int)corners.shape[1];
+        return Enumerable.Range(0, (int)corners.shape[0])
+                         .Select(i => (IReadOnlyList<Outline>)new List<Outline>
+                         {
+                             new(Enumerable.Range(0, k).Select(j => (v[(i * k + j) * 2], v[(i * k + j) * 2 + 1])).ToList(), colour),
+                         })
+                         .ToList();
+    }
 }

@@ -11,9 +11,12 @@ using F = TorchSharp.torch.nn.functional;
 namespace Attend.SoftAttention;
 
 /// <summary>Held-out accuracy; per attention step the mean share of the attention on the target's box and on
-/// the other digits' boxes; the mean share of the canvas the target's box covers (what evenly spread
-/// attention would put on it).</summary>
-public sealed record AttentionScores(double Accuracy, double[] MassOnTarget, double[] MassOnOthers, double TargetArea);
+/// the other digits' boxes, the mean distance (pixels) from the attention's centroid to the target's centre, and
+/// how far the centroid moves between scenes (pixels: the root mean square distance of the scenes' centroids
+/// from their mean; 0 for attention that goes to the same place whatever the scene); the mean share of the
+/// canvas the target's box covers (what evenly spread attention would put on it).</summary>
+public sealed record AttentionScores(double Accuracy, double[] MassOnTarget, double[] MassOnOthers, double[] CentroidDistance,
+                                     double[] CentroidSpread, double TargetArea);
 
 public sealed record AttentionEpoch(int Epoch, double TrainLoss, AttentionScores Test, TimeSpan Elapsed);
 
@@ -51,6 +54,9 @@ public static class SoftAttentionTraining
         long correct = 0;
         double[]? onTarget = null;
         double[]? onOthers = null;
+        double[]? distance = null;
+        Tensor? centroidSum = null;
+        Tensor? centroidSquares = null;
         EvaluationBatches.Run(model, scenes.Count, batchSize, (start, n) =>
         {
             using var readout = model.call(scenes.Images.narrow(0, start, n).to(device));
@@ -68,11 +74,26 @@ public static class SoftAttentionTraining
             }
             onTarget = Add(onTarget, target);
             onOthers = Add(onOthers, others);
+            // Centroids [n, T, 2] in pixels: Σ weight · point, per step.
+            var centroids = (matmul(weights.to_type(ScalarType.Float64), points.to_type(ScalarType.Float64).expand(n, -1, -1)) + 1) / 2 * canvas;
+            var box = boxes[.., 0].to_type(ScalarType.Float64);
+            var centre = stack(new[] { (box[.., 0] + box[.., 2]) / 2, (box[.., 1] + box[.., 3]) / 2 }, 1).unsqueeze(1);
+            distance = Add(distance, (centroids - centre).norm(2, false, 2).sum(new long[] { 0 }));
+            var sum = centroids.sum(new long[] { 0 });
+            var squares = centroids.pow(2).sum(new long[] { 0 });
+            centroidSum = centroidSum is null ? sum.MoveToOuterDisposeScope() : centroidSum.add_(sum);
+            centroidSquares = centroidSquares is null ? squares.MoveToOuterDisposeScope() : centroidSquares.add_(squares);
         });
+        using var meanCentroid = centroidSum! / scenes.Count;
+        using var spreadSquared = (centroidSquares! / scenes.Count - meanCentroid.pow(2)).sum(1).clamp_min(0);
+        double[] spread = spreadSquared.sqrt().data<double>().ToArray();
+        centroidSum!.Dispose();
+        centroidSquares!.Dispose();
         var box = scenes.Boxes[.., 0].to_type(ScalarType.Float64);
         double area = ((box[.., 2] - box[.., 0]) * (box[.., 3] - box[.., 1])).mean().item<double>() / ((double)canvas * canvas);
         return new AttentionScores((double)correct / scenes.Count, onTarget!.Select(v => v / scenes.Count).ToArray(),
-                                   onOthers!.Select(v => v / scenes.Count).ToArray(), area);
+                                   onOthers!.Select(v => v / scenes.Count).ToArray(), distance!.Select(v => v / scenes.Count).ToArray(),
+                                   spread, area);
     }
 
     static double[] Add(double[]? sum, Tensor values)

@@ -26,6 +26,6 @@ public class ReceptiveFieldTests
         TestTorch.Close(expected, field, 1e-12, "field");
         Assert.Equal(3, ReceptiveField.SquareHolding(field, 1.0));
         Assert.Equal(1, ReceptiveField.SquareHolding(field, 0.1));
-        Assert.Equal(3, ReceptiveField.SquareHolding(field, 0.5));
+        Assert.Equal(3, ReceptiveField.SquareHolding(field.to_type(ScalarType.Float32), 0.5));
     }
 }

@@ -48,7 +48,8 @@ public class InputOptimisationTests
         Assert.True(Math.Abs(result.L2[0] - distance) < 1e-3, $"L2 {result.L2[0]} vs distance {distance}");
         Assert.Equal(1, result.Predicted[0]);
         Assert.Equal(0.0, result.L2[1]);
-        Assert.Equal(0.5, result.SuccessRate);
+        Assert.Equal(new[] { false, true }, result.StartedWrong);
+        Assert.Equal(1.0, result.SuccessRate);   // of the one image classified right
         Assert.Equal(result.L2[0], result.MedianL2);
         TestTorch.Close(x[1], result.Images[1], 0, "an image already wrong is left unchanged");
     }
