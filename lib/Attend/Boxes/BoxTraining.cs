@@ -3,6 +3,7 @@
 // held-out class accuracy, the IoU of predicted and true boxes (explicit location), and how often the
 // predicted class map's maximum lies inside the true box (implicit location).
 using Attend.Data;
+using Attend.Spatial;
 using Attend.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -79,5 +80,5 @@ public static class BoxTraining
     public static Tensor Normalised(Tensor corners, int canvas) => corners / canvas * 2 - 1;
 
     /// <summary>Normalised corners → pixel edge coordinates.</summary>
-    public static Tensor Pixels(Tensor corners, int canvas) => (corners + 1) / 2 * canvas;
+    public static Tensor Pixels(Tensor corners, int canvas) => AttentionRectangle.ToPixels(corners, canvas, alignCorners: false);
 }

@@ -1,6 +1,7 @@
 // Maps a feature map and attention weights over its cells to one feature vector: spatially adaptive
 // pooling, the weighted average of the lecture's attention maps (Xu et al., Show, Attend and Tell), and
 // measures where the attention went: the share of its mass that falls inside a box.
+using Attend.Spatial;
 using static TorchSharp.torch;
 
 namespace Attend.SoftAttention;
@@ -36,7 +37,7 @@ public static class AttentionPooling
             throw new ArgumentException($"attention points: expected a batch of 1 or {b}, got {points.shape[0]}");
         Shapes.Require(boxes, "boxes [B, 4]", b, 4);
         using var _ = NewDisposeScope();
-        var pixels = (points.to_type(ScalarType.Float64) + 1) / 2 * canvas;   // normalised → pixel edge coordinates
+        var pixels = AttentionRectangle.ToPixels(points.to_type(ScalarType.Float64), canvas, alignCorners: false);
         var box = boxes.to_type(ScalarType.Float64).to(points.device).unsqueeze(1);
         var inside = pixels[.., .., 0].ge(box[.., .., 0]).logical_and(pixels[.., .., 0].le(box[.., .., 2]))
             .logical_and(pixels[.., .., 1].ge(box[.., .., 1])).logical_and(pixels[.., .., 1].le(box[.., .., 3]));

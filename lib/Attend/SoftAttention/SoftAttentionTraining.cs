@@ -2,6 +2,7 @@
 // trained classifier: Adam on cross-entropy through the one epoch loop, then per epoch the held-out
 // accuracy and where the attention went (its mass on the target digit's box, per attention step).
 using Attend.Data;
+using Attend.Spatial;
 using Attend.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -75,10 +76,11 @@ public static class SoftAttentionTraining
             onTarget = Add(onTarget, target);
             onOthers = Add(onOthers, others);
             // Centroids [n, T, 2] in pixels: Σ weight · point, per step.
-            var centroids = (matmul(weights.to_type(ScalarType.Float64), points.to_type(ScalarType.Float64).expand(n, -1, -1)) + 1) / 2 * canvas;
+            var centroidsNormalised = matmul(weights.to_type(ScalarType.Float64), points.to_type(ScalarType.Float64).expand(n, -1, -1));
+            var centroids = AttentionRectangle.ToPixels(centroidsNormalised, canvas, alignCorners: false);
             var box = boxes[.., 0].to_type(ScalarType.Float64);
             var centre = stack(new[] { (box[.., 0] + box[.., 2]) / 2, (box[.., 1] + box[.., 3]) / 2 }, 1).unsqueeze(1);
-            distance = Add(distance, (centroids - centre).norm(2, false, 2).sum(new long[] { 0 }));
+            distance = Add(distance, (centroids - centre).norm(dim: 2).sum(new long[] { 0 }));
             var sum = centroids.sum(new long[] { 0 });
             var squares = centroids.pow(2).sum(new long[] { 0 });
             centroidSum = centroidSum is null ? sum.MoveToOuterDisposeScope() : centroidSum.add_(sum);
