@@ -81,12 +81,23 @@ public static class ExplainerPretraining
                 NopTraining.CategoryUsageEntropy(logits).MoveToOuterDisposeScope());
     }
 
-    /// <summary>Runs the config's PretrainEpochs (none when 0) with one Adam (PretrainLearningRate, else the settings' rate)
-    /// over the shared and explainer sets; its epochs draw from their own seeded streams. Then, with ProposerFromExplainer,
-    /// Attention₀ takes Attention₁'s weights. Stops between batches on cancellation.</summary>
+    /// <summary>Phase 1 (<see cref="Train"/>), then, with ProposerFromExplainer, Attention₀ takes Attention₁'s weights
+    /// (<see cref="StartProposer"/>).</summary>
     public static List<PretrainEpoch> Run(NopLearner model, IScenes train, NopSettings s, Device? device = null,
                                           Action<PretrainEpoch>? progress = null, CancellationToken cancellation = default,
                                           Action<BatchProgress>? onBatch = null)
+    {
+        var history = Train(model, train, s, device, progress, cancellation, onBatch);
+        StartProposer(model, history.Count > 0);
+        return history;
+    }
+
+    /// <summary>Runs the config's PretrainEpochs (none when 0) with one Adam (PretrainLearningRate, else the settings' rate)
+    /// over the shared and explainer sets; its epochs draw from their own seeded streams. Stops between batches on
+    /// cancellation. Attention₀ is left as it was.</summary>
+    public static List<PretrainEpoch> Train(NopLearner model, IScenes train, NopSettings s, Device? device = null,
+                                            Action<PretrainEpoch>? progress = null, CancellationToken cancellation = default,
+                                            Action<BatchProgress>? onBatch = null)
     {
         int epochs = model.Config.PretrainEpochs;
         if (epochs == 0) return new List<PretrainEpoch>();
@@ -97,7 +108,7 @@ public static class ExplainerPretraining
         using var adam = optim.Adam(model.SharedSet().Concat(model.ExplainerSet()), rate);
         var loop = new LoopOptions(epochs, s.BatchSize, s.Seed + TrainingSeeds.NopPretraining, Noise: NoiseStream.Device, Device: device,
                                    Cancellation: cancellation, OnBatch: onBatch);
-        var history = EpochLoop.Run(model, train.Count, loop, batch =>
+        return EpochLoop.Run(model, train.Count, loop, batch =>
         {
             adam.zero_grad();
             var (loss, l1, usage) = Loss(model, batch.Select(train.Images).to(device), batch.Noise);
@@ -106,8 +117,26 @@ public static class ExplainerPretraining
             batch.Record("L1", l1.item<float>());
             batch.Record("usage", usage.item<float>());
         }, t => new PretrainEpoch(t.Epoch, t.Mean("L1"), t.Mean("usage"), t.Elapsed), progress);
-        if (c.ProposerFromExplainer) CopyAttention(model.Attention1, model.Attention0);
-        return history;
+    }
+
+    /// <summary>After a phase 1 (<paramref name="pretrained"/>) with ProposerFromExplainer, Attention₀ takes Attention₁'s weights.</summary>
+    public static void StartProposer(NopLearner model, bool pretrained)
+    {
+        if (pretrained && model.Config.ProposerFromExplainer) CopyAttention(model.Attention1, model.Attention0);
+    }
+
+    /// <summary>The config with every setting that acts only after phase 1 (detached proposal, freezing, Attention₀'s start,
+    /// L2's weight for Attention₀) at the design's value: two configs with the same key build the same learner and run the
+    /// same phase 1, so an ablation can run it once for both.</summary>
+    public static NopConfig Phase1Key(NopConfig c)
+    {
+        var design = new NopConfig();
+        return c with
+        {
+            DetachProposal = design.DetachProposal, FreezeSharedAfterPretraining = design.FreezeSharedAfterPretraining,
+            FreezeExplainerAfterPretraining = design.FreezeExplainerAfterPretraining,
+            ProposerFromExplainer = design.ProposerFromExplainer, ProposerL2Weight = design.ProposerL2Weight,
+        };
     }
 
     /// <summary>Copies one attention unit's parameters into another of the same shape (no gradient).</summary>

@@ -10,14 +10,18 @@ using static TorchSharp.torch;
 
 namespace Attend.Nop;
 
-/// <summary>LearningRate is the three Adams' rate (<see cref="NopTraining.CreateOptimisers(NopLearner, NopSettings)"/>).</summary>
-public sealed record NopSettings(int Epochs = 10, int BatchSize = 32, double LearningRate = 1e-3, long Seed = 0, int EvaluationQueries = 4);
+/// <summary>LearningRate is the three Adams' rate (<see cref="NopTraining.CreateOptimisers(NopLearner, NopSettings)"/>).
+/// EvaluateEachEpoch false evaluates on the held-out scenes after the last epoch only (an ablation needs only that).</summary>
+public sealed record NopSettings(int Epochs = 10, int BatchSize = 32, double LearningRate = 1e-3, long Seed = 0, int EvaluationQueries = 4,
+                                 bool EvaluateEachEpoch = true);
 
-public sealed record NopEpoch(int Epoch, double L1, double L2, NopEvaluation Test, TimeSpan Elapsed, double ResidentMb)
+/// <summary>Test is null for an epoch that was not evaluated (<see cref="NopSettings.EvaluateEachEpoch"/>).</summary>
+public sealed record NopEpoch(int Epoch, double L1, double L2, NopEvaluation? Test, TimeSpan Elapsed, double ResidentMb)
 {
     public override string ToString() =>
-        $"epoch {Epoch,3}: L1 {L1,9:E2}  L2 {L2,9:E2}  held-out: glimpse on an object {Test.HitRate:P1} (chance {Test.ChanceHitRate:P1}), " +
-        $"purity {Test.Purity:P1}, NMI {Test.Nmi:F3}, objects per image {Test.ObjectsFound:F2}  " +
+        $"epoch {Epoch,3}: L1 {L1,9:E2}  L2 {L2,9:E2}  " +
+        (Test is null ? "" : $"held-out: glimpse on an object {Test.HitRate:P1} (chance {Test.ChanceHitRate:P1}), " +
+                             $"purity {Test.Purity:P1}, NMI {Test.Nmi:F3}, objects per image {Test.ObjectsFound:F2}  ") +
         $"({Elapsed.TotalSeconds:F0} s, RSS {ResidentMb:F0} MB)";
 }
 
@@ -112,7 +116,7 @@ public static class NopTraining
         return (-(mean * (mean + 1e-12).log()).sum()).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Trains <c>s.Epochs</c> epochs and evaluates on <paramref name="test"/> after each. Stops
+    /// <summary>Trains <c>s.Epochs</c> epochs and evaluates on <paramref name="test"/> after each (or only after the last). Stops
     /// between batches when <paramref name="cancellation"/> is set.</summary>
     public static List<NopEpoch> Train(NopLearner model, NopOptimisers opt, IScenes train, IScenes test, NopSettings s,
                                        Device? device = null, Action<NopEpoch>? progress = null,
@@ -128,7 +132,8 @@ public static class NopTraining
             var (l1, l2) = Step(model, opt, batch.Select(train.Images).to(device), batch.Noise);
             batch.Record("L1", l1);
             batch.Record("L2", l2);
-        }, t => new NopEpoch(t.Epoch, t.Mean("L1"), t.Mean("L2"), NopEvaluation.Run(model, test, s.EvaluationQueries, s.Seed, device),
+        }, t => new NopEpoch(t.Epoch, t.Mean("L1"), t.Mean("L2"),
+                             s.EvaluateEachEpoch || t.Epoch == s.Epochs ? NopEvaluation.Run(model, test, s.EvaluationQueries, s.Seed, device) : null,
                              t.Elapsed, ResidentMemory.Megabytes()), progress);
     }
 }
