@@ -32,5 +32,26 @@ public sealed class SceneSet(Tensor images, Tensor counts, Tensor boxes, Tensor 
     public int MaxObjects => (int)Boxes.shape[1];
     public override string ToString() => $"{Description}: {Count} scenes of {string.Join("×", Images.shape.Skip(1))}, up to {MaxObjects} objects";
 
+    /// <summary>The share of all objects whose value of attribute <paramref name="name"/> no other object of the same scene
+    /// has: how often that attribute alone tells an object apart from the rest of its scene.</summary>
+    public double UniqueInScene(string name)
+    {
+        int a = AttributeNames.ToList().IndexOf(name);
+        if (Attributes is null || a < 0)
+            throw new ArgumentException($"these scenes have no attribute '{name}' (they have: {string.Join(", ", AttributeNames)})");
+        var values = Attributes.select(2, a).data<long>().ToArray();
+        var counts = Counts.data<long>().ToArray();
+        int k = MaxObjects;
+        long objects = 0;
+        long unique = 0;
+        for (int i = 0; i < counts.Length; i++)
+            for (int j = 0; j < counts[i]; j++)
+            {
+                objects++;
+                if (Enumerable.Range(0, (int)counts[i]).Count(o => values[i * k + o] == values[i * k + j]) == 1) unique++;
+            }
+        return objects == 0 ? double.NaN : (double)unique / objects;
+    }
+
     public void Dispose() { Images.Dispose(); Counts.Dispose(); Boxes.Dispose(); Labels.Dispose(); Attributes?.Dispose(); }
 }

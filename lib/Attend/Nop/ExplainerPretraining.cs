@@ -69,11 +69,11 @@ public static class ExplainerPretraining
             vector = vector.repeat_interleave(per, 0);
         }
         var proposals = contrast ?? RandomProposals(images.shape[0], c, generator, images.device);
-        var glimpses = model.GlimpseAt(images, proposals);
+        var named = model.NameInputOf(model.GlimpseAt(images, proposals));
         Tensor category;
         Tensor logits;
-        if (c.PretrainSoftNames) { logits = model.Classifier.Logits(glimpses); category = logits.softmax(1); }
-        else (category, logits) = model.Classifier.call(glimpses, generator);
+        if (c.PretrainSoftNames) { logits = model.Classifier.Logits(named); category = logits.softmax(1); }
+        else (category, logits) = model.Classifier.call(named, generator);
         var (q1, _) = model.Localise(model.Attention1, features, vector, category);
         var l1 = NopLearner.PositionKl(proposals, q1);
         var loss = NopTraining.ExplainerLoss(l1, logits, c.UsageWeight);

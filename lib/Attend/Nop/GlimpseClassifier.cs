@@ -23,9 +23,9 @@ public sealed class GlimpseClassifier : Module<Tensor, Generator?, (Tensor Categ
 
     public GlimpseClassifier(NopConfig c) : base(nameof(GlimpseClassifier))
     {
-        inChannels = c.InChannels;
+        inChannels = c.NameInput == NameInput.Shading ? 1 : c.InChannels;
         tau = c.GumbelTemperature;
-        conv1 = Conv2d(c.InChannels, 16, 5, padding: 2);
+        conv1 = Conv2d(inChannels, 16, 5, padding: 2);
         conv2 = Conv2d(16, 16, 3, padding: 1);
         conv3 = Conv2d(16, 16, 3, padding: 1);
         conv4 = Conv2d(16, 16, 3, padding: 1);

@@ -40,6 +40,8 @@ public static class NopAblation
             }));
         if (chosen.ProposerL2Weight != design.ProposerL2Weight)
             variants.Add(new($"− L2 weight {chosen.ProposerL2Weight:0.##} (1)", chosen with { ProposerL2Weight = design.ProposerL2Weight }));
+        if (chosen.NameInput != design.NameInput)
+            variants.Add(new("− shading names (colour)", chosen with { NameInput = design.NameInput }));
         if (chosen.UsageWeight > 0)
             variants.Add(new("− usage term", chosen with { UsageWeight = 0 }));
         variants.Add(new("the design as written", design with

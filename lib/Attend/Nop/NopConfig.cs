@@ -19,6 +19,10 @@ public enum ProposalPrior { Uniform, Contrast }
 /// own language, so that Attention₀ can start as a copy of Attention₁).</summary>
 public enum QueryKind { Gaussian, Category }
 
+/// <summary>What the classifier names: Glimpse (the 16×16 glimpse as cut, the design) or Shading (its luminance,
+/// standardised per glimpse: colour-blind names, so that what tells the objects apart has to be their form and shading).</summary>
+public enum NameInput { Glimpse, Shading }
+
 /// <summary>
 /// Sizes follow the seed: CNN₀ turns the image into a 16×16×16 feature tensor, CNN₁ into a vector,
 /// the positioner ends 256 → 32 → 4, the classifier names 16×16 glimpses with 16 categories.
@@ -83,6 +87,9 @@ public sealed record NopConfig
     // Attention₀ descends L1 − w·L2 (the design: w = 1). L2 rewards q₀ for going where q₂, "where anything is", does not
     // predict, which once q₂ has learnt the objects is off them (measured: hits fell from 29.9 % after phase 1 to 15.8 %).
     public double ProposerL2Weight { get; init; } = 1;
+    // On colour scenes the names follow the colour (the cheapest way to tell two objects of a scene apart); Shading
+    // names a colour-blind copy of the glimpse, the way contrastive learners remove the colour shortcut.
+    public NameInput NameInput { get; init; } = NameInput.Glimpse;
 
     public const int FeatureSize = 16;
 
@@ -108,7 +115,8 @@ public sealed record NopConfig
             throw new ArgumentException($"a category query has one number per category: QueryDim {QueryDim} ≠ Categories {Categories}: {this}");
         if (ProposerFromExplainer && QueryKind != QueryKind.Category)
             throw new ArgumentException($"Attention₀ can start as a copy of Attention₁ only with a category query (QueryKind.Category): {this}");
-        if (!Enum.IsDefined(Initialisation) || !Enum.IsDefined(PositionHead) || !Enum.IsDefined(QueryKind) || !Enum.IsDefined(ProposalPrior))
-            throw new ArgumentException($"unknown initialisation, position head, query kind or proposal prior: {this}");
+        if (!Enum.IsDefined(Initialisation) || !Enum.IsDefined(PositionHead) || !Enum.IsDefined(QueryKind) || !Enum.IsDefined(ProposalPrior)
+            || !Enum.IsDefined(NameInput))
+            throw new ArgumentException($"unknown initialisation, position head, query kind, proposal prior or name input: {this}");
     }
 }

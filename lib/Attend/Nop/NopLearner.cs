@@ -108,6 +108,18 @@ public sealed class NopLearner : Module<Tensor, Tensor?, Generator?, NopOutputs>
     public Tensor GlimpseAt(Tensor images, Tensor q) =>
         Glimpse.Crop(images, Affine.FromPosition(q), Config.GlimpseSize, Config.GlimpseSize, alignCorners: false);
 
+    /// <summary>What the classifier sees of glimpses [B, C, 16, 16]: the glimpses, or with NameInput.Shading their
+    /// luminance (the channels' mean) standardised per glimpse, [B, 1, 16, 16]: no colour and no overall brightness.</summary>
+    public Tensor NameInputOf(Tensor glimpses)
+    {
+        if (Config.NameInput == NameInput.Glimpse) return glimpses.alias();
+        using var _ = NewDisposeScope();
+        var luminance = glimpses.mean(new long[] { 1 }, keepdim: true);
+        var centred = luminance - luminance.mean(new long[] { 2, 3 }, keepdim: true);
+        // The floor (10⁻⁴, a standard deviation of 0.01) keeps a flat glimpse flat instead of magnifying its noise.
+        return (centred / (centred.square().mean(new long[] { 2, 3 }, keepdim: true) + 1e-4).sqrt()).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Images, Attention₀'s query (see <see cref="SampleQuery"/>) and the Gumbel noise's generator → all outputs.</summary>
     public override NopOutputs forward(Tensor images, Tensor? query, Generator? generator)
     {
@@ -117,7 +129,7 @@ public sealed class NopLearner : Module<Tensor, Tensor?, Generator?, NopOutputs>
         // With DetachProposal, q₀ is where to look, not something the explainer may move: the glimpse is cut at
         // sg(q₀), so Attention₀ learns only through the KLs' q₀ (its category path is straight-through noise anyway).
         var glimpses = GlimpseAt(images, Config.DetachProposal ? q0.detach() : q0);
-        var (category, logits) = classifier.call(glimpses, generator);
+        var (category, logits) = classifier.call(NameInputOf(glimpses), generator);
         var (q1, w1) = Localise(attention1, features, vector, category);
         var (q2, w2) = Localise(attention2, features, vector, null);
         var l1 = PositionKl(q0, q1);

@@ -312,4 +312,36 @@ public class NopLearningOptionsTests
         var headerColumns = NopAblation.Header.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
         Assert.True(headerColumns >= 11, NopAblation.Header);
     }
+    [Fact]
+    public void Shading_names_are_colour_blind_standardised_luminance_and_a_one_channel_classifier()
+    {
+        var config = Small with { NameInput = NameInput.Shading, PretrainEpochs = 1, ProposalsPerImage = 2 };
+        manual_seed(2);
+        using var m = new NopLearner(config);
+        var conv1 = m.named_parameters().Single(t => t.name == "classifier.conv1.weight").parameter;
+        Assert.Equal(new long[] { 16, 1, 5, 5 }, conv1.shape);
+        // Left half (0.2, 0.4, 0.6), luminance 0.4; right half (0.8, 0.8, 0.8): centred ±0.2, standard deviation 0.2.
+        var glimpse = zeros(1, 3, 16, 16);
+        glimpse[.., 0, .., ..8] = 0.2f; glimpse[.., 1, .., ..8] = 0.4f; glimpse[.., 2, .., ..8] = 0.6f;
+        glimpse[.., .., .., 8..] = 0.8f;
+        var named = m.NameInputOf(glimpse);
+        Assert.Equal(new long[] { 1, 1, 16, 16 }, named.shape);
+        double expected = 0.2 / Math.Sqrt(0.04 + 1e-4);
+        Assert.Equal(-expected, named[0, 0, 3, 2].item<float>(), 5);
+        Assert.Equal(expected, named[0, 0, 3, 12].item<float>(), 5);
+        // Colour-blind: the channels in another order name the same input.
+        var swapped = m.NameInputOf(glimpse.index_select(1, tensor(new long[] { 2, 0, 1 })));
+        Assert.True(swapped.eq(named).all().item<bool>());
+        using var design = new NopLearner(Small);
+        Assert.True(design.NameInputOf(glimpse).eq(glimpse).all().item<bool>());
+
+        using var scenes = ShapesScenes.Generate(4, 3, new ShapesOptions(CanvasSize: 64, MinObjects: 1, MaxObjects: 2));
+        var g = new Generator(4);
+        using var o = m.call(scenes.Images, m.SampleQuery(4, g), g);
+        Assert.Equal(new long[] { 4, 3, 16, 16 }, o.Glimpses.shape);   // the outputs keep the colour glimpse for figures
+        var (loss, _, _) = ExplainerPretraining.Loss(m, scenes.Images, g);
+        Assert.True(double.IsFinite(loss.item<float>()));
+        Assert.NotEqual(ExplainerPretraining.Phase1Key(config), ExplainerPretraining.Phase1Key(config with { NameInput = NameInput.Glimpse }));
+        Assert.Contains("− shading names (colour)", NopAblation.EachRemoved(config).Select(v => v.Name));
+    }
 }
