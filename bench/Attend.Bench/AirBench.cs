@@ -45,6 +45,7 @@ static class AirBench
         var (fast, straight, separable) = (steps[0], steps[1], steps[2]);
         Console.WriteLine($"  → the default step takes {fast.MedianMs / straight.MedianMs:F2}× the straightforward one's time " +
                           $"({straight.MedianMs / fast.MedianMs:F2}× faster; medians, same run)");
+        var parts = StepParts(train.Images.narrow(0, 0, 64), config, repeats);
 
         var runs = new List<JsonObject>();
         for (int seed = firstSeed; seed < firstSeed + seeds; seed++)
@@ -91,6 +92,7 @@ static class AirBench
             ["step_ms_straightforward"] = straight.MedianMs, ["step_ms_straightforward_min"] = straight.MinMs,
             ["step_speedup"] = straight.MedianMs / fast.MedianMs,
             ["step_ms_separable"] = separable.MedianMs, ["step_ms_separable_min"] = separable.MinMs,
+            ["step_parts_ms_median"] = new JsonObject(parts.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             ["seeds_run"] = runs.Count, ["seeds_reaching_98"] = reaching,
             ["median_minutes_50_epochs"] = Median(runs.Select(r => r["minutes_50_epochs"]!.GetValue<double>())),
             ["median_minutes_to_98"] = Median(runs.Select(r => r["minutes_to_98"]?.GetValue<double>() ?? double.PositiveInfinity)),
@@ -171,6 +173,43 @@ static class AirBench
             models[f].Model.Dispose(); models[f].Optimizer.Dispose(); models[f].Noise.Dispose();
         }
         return timings;
+    }
+
+    /// <summary>Where the default step's time goes: the medians over <paramref name="repeats"/> steps (after two warm-up
+    /// steps) of its parts, timed in the order <see cref="AirTraining.Step"/> runs them: zeroing the gradients, the forward
+    /// pass, the loss (read back, so that its work is done), the backward pass and Adam's update.</summary>
+    static Dictionary<string, double> StepParts(Tensor x, AirConfig config, int repeats)
+    {
+        manual_seed(0);
+        using var model = new AirModel(config);
+        using var optimizer = AirTraining.CreateOptimizer(model);
+        using var g = new Generator(0);
+        string[] names = { "zero_grad", "forward", "loss", "backward", "adam" };
+        var samples = names.Select(_ => new List<double>()).ToArray();
+        for (int round = -2; round < repeats; round++)
+        {
+            using var _ = NewDisposeScope();
+            var sw = Stopwatch.StartNew();
+            var marks = new double[names.Length];
+            optimizer.zero_grad();
+            marks[0] = sw.Elapsed.TotalMilliseconds;
+            var r = model.call(x, g);
+            marks[1] = sw.Elapsed.TotalMilliseconds;
+            var losses = AirLoss.Compute(x, r, config, model.SignalNormaliser);
+            losses.Total.item<float>();
+            marks[2] = sw.Elapsed.TotalMilliseconds;
+            losses.Total.backward();
+            marks[3] = sw.Elapsed.TotalMilliseconds;
+            optimizer.step();
+            marks[4] = sw.Elapsed.TotalMilliseconds;
+            r.Dispose(); losses.Dispose();
+            if (round >= 0)
+                for (int i = 0; i < names.Length; i++) samples[i].Add(marks[i] - (i == 0 ? 0 : marks[i - 1]));
+        }
+        var medians = names.Select((n, i) => (n, samples[i].Order().ElementAt(samples[i].Count / 2))).ToDictionary(t => t.n, t => t.Item2);
+        Console.WriteLine($"default step, by part (medians of {repeats}): " +
+                          string.Join(", ", medians.Select(m => $"{m.Key} {m.Value:F1} ms")) + $"; sum {medians.Values.Sum():F1} ms");
+        return medians;
     }
 
     /// <summary>AIR's crop (50² → 24²) and paste (24² → 50²) of one step, forward and backward with
