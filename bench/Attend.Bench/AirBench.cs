@@ -1,6 +1,7 @@
 // AIR suite (the AIR notes' full setting): the crop/paste speed (separable against affine_grid +
 // grid_sample) and the whole training step's, default against the notes' straightforward form
-// and against separable sampling (min/median of repeats, interleaved in one run), then
+// and against separable sampling (min/median of repeats, interleaved in one run), the default
+// step by part and the time of its matrix products (AirMatrixProducts), then
 // whole trainings of `epochs` epochs on 10,000 Multi-MNIST scenes, one per seed (firstSeed, …),
 // each with its held-out count accuracy (2,000 scenes of 0-2 test digits), the time to reach
 // 98 % and its count accuracy on 1,000 held-out scenes of exactly 3 digits. Prints everything
@@ -46,6 +47,12 @@ static class AirBench
         Console.WriteLine($"  → the default step takes {fast.MedianMs / straight.MedianMs:F2}× the straightforward one's time " +
                           $"({straight.MedianMs / fast.MedianMs:F2}× faster; medians, same run)");
         var parts = StepParts(train.Images.narrow(0, 0, 64), config, repeats);
+        var products = config == new AirConfig() ? AirMatrixProducts.Measure(repeats) : null;
+        if (products != null)
+            Console.WriteLine($"matrix products of the default step (MKL's own timing of its {products.CallsPerStep} GEMM calls, median of " +
+                              $"{products.Steps} steps): {products.MedianMs:F1} ms of its {fast.MedianMs:F1} ms; a step twice as fast as the " +
+                              $"straightforward one ({straight.MedianMs / 2:F1} ms) would leave {straight.MedianMs / 2 - products.MedianMs:F1} ms " +
+                              "for everything else");
 
         var runs = new List<JsonObject>();
         for (int seed = firstSeed; seed < firstSeed + seeds; seed++)
@@ -93,6 +100,8 @@ static class AirBench
             ["step_speedup"] = straight.MedianMs / fast.MedianMs,
             ["step_ms_separable"] = separable.MedianMs, ["step_ms_separable_min"] = separable.MinMs,
             ["step_parts_ms_median"] = new JsonObject(parts.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+            ["step_matmul_ms_median"] = products?.MedianMs, ["step_matmul_ms_min"] = products?.MinMs,
+            ["step_matmul_calls"] = products?.CallsPerStep,
             ["seeds_run"] = runs.Count, ["seeds_reaching_98"] = reaching,
             ["median_minutes_50_epochs"] = Median(runs.Select(r => r["minutes_50_epochs"]!.GetValue<double>())),
             ["median_minutes_to_98"] = Median(runs.Select(r => r["minutes_to_98"]?.GetValue<double>() ?? double.PositiveInfinity)),
