@@ -36,7 +36,7 @@ static partial class AirMatrixProducts
     {
         string log = Path.Combine(Path.GetTempPath(), $"attend-air-mkl-{Environment.ProcessId}.log");
         File.Delete(log);
-        var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+        var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
             psi.ArgumentList.Add(typeof(AirMatrixProducts).Assembly.Location);
         foreach (var a in new[] { ChildSuite, "--repeats", repeats.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
@@ -47,9 +47,10 @@ static partial class AirMatrixProducts
         {
             using (var p = Process.Start(psi)!)
             {
+                var errors = p.StandardError.ReadToEndAsync();   // the data loader's messages: shown only if the child fails
                 p.StandardOutput.ReadToEnd();
                 p.WaitForExit();
-                if (p.ExitCode != 0) return Fail($"the child process exited with {p.ExitCode}");
+                if (p.ExitCode != 0) return Fail($"the child process exited with {p.ExitCode}: {errors.Result.Trim()}");
             }
             if (!File.Exists(log)) return Fail("MKL wrote no log (this libtorch does not use MKL, or ignores MKL_VERBOSE)");
             return FromLog(File.ReadLines(log), repeats);
