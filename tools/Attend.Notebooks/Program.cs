@@ -6,7 +6,7 @@ using Attend.Notebooks.Kernel;
 using Attend.Notebooks.Runner;
 
 // A kernel's first cell waits for Roslyn to load and compile once: start that before anything else.
-if (args is ["kernel", "start", ..]) ExecutionSession.StartWarmUp();
+if (args is ["kernel", "start", ..]) _ = ExecutionSession.StartWarmUp();   // runs on while the kernel starts
 
 // Notebooks train on large tensors: run them under the allocator settings that reuse them.
 if (args is ["run", ..] && !NativeAllocator.InEffect && NativeAllocator.ReExecute(args) is { } exitCode) return exitCode;

@@ -88,14 +88,14 @@ public sealed class ExecutionSession
             .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(baseDirectory));
     }
 
+    /// <summary>The engine, and .NET Interactive's formatting API (Formatter, PocketView, IHtmlContent) that notebooks written for it use.</summary>
+    static readonly Type[] EngineAssemblies =
+        { typeof(NotebookGlobals), typeof(Microsoft.DotNet.Interactive.Formatting.Formatter), typeof(Microsoft.AspNetCore.Html.IHtmlContent) };
+
     /// <summary>The framework's and the engine's assemblies, read once per process and shared by every
     /// session and the kernel's warm-up, so the warm-up's reading of their metadata serves the first cell.</summary>
     static readonly Lazy<MetadataReference[]> BaseReferences = new(() =>
         FrameworkReferences().Concat(EngineAssemblies.Select(t => t.Assembly.Location)).Select(WithDocs).ToArray());
-
-    /// <summary>The engine, and .NET Interactive's formatting API (Formatter, PocketView, IHtmlContent) that notebooks written for it use.</summary>
-    static readonly Type[] EngineAssemblies =
-        { typeof(NotebookGlobals), typeof(Microsoft.DotNet.Interactive.Formatting.Formatter), typeof(Microsoft.AspNetCore.Html.IHtmlContent) };
 
     static IEnumerable<string> FrameworkReferences()
     {
