@@ -36,10 +36,9 @@ static partial class AirMatrixProducts
     {
         string log = Path.Combine(Path.GetTempPath(), $"attend-air-mkl-{Environment.ProcessId}.log");
         File.Delete(log);
-        var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
-            psi.ArgumentList.Add(typeof(AirMatrixProducts).Assembly.Location);
-        foreach (var a in new[] { ChildSuite, "--repeats", repeats.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        var psi = Attend.Notebooks.NativeAllocator.ThisProgram(new[] { ChildSuite, "--repeats", repeats.ToString(CultureInfo.InvariantCulture) });
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
         psi.Environment["MKL_VERBOSE"] = "1";
         psi.Environment["MKL_VERBOSE_OUTPUT_FILE"] = log;
         psi.Environment[Attend.Runtime.ThreadCount.EnvironmentVariable] = get_num_threads().ToString(CultureInfo.InvariantCulture);

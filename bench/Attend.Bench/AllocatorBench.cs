@@ -66,9 +66,8 @@ static class AllocatorBench
     /// <summary>Runs the measurements in a fresh process (glibc reads its settings at process start).</summary>
     static Dictionary<string, (double Min, double Median)>? Child(int repeats, bool off)
     {
-        var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") psi.ArgumentList.Add(typeof(AllocatorBench).Assembly.Location);
-        foreach (var a in new[] { ChildSuite, "--repeats", repeats.ToString() }) psi.ArgumentList.Add(a);
+        var psi = Attend.Notebooks.NativeAllocator.ThisProgram(new[] { ChildSuite, "--repeats", repeats.ToString() });
+        psi.RedirectStandardOutput = true;
         if (off)
         {
             psi.Environment["ATTEND_NATIVE_ALLOCATOR"] = "off";
