@@ -46,10 +46,12 @@ public static class NativeAllocator
 
     public static bool Applies => OperatingSystem.IsLinux() && System.Environment.GetEnvironmentVariable(Marker) != "off";
 
-    /// <summary>True when this process already runs with the settings (or they do not apply here).</summary>
+    /// <summary>True when this process already runs with the settings (or they do not apply here), and with
+    /// MKL's AVX-512 shim when that was asked for (MklAvx512).</summary>
     public static bool InEffect
         => !Applies || System.Environment.GetEnvironmentVariable(Marker) == "1"
-           || Environment.All(kv => System.Environment.GetEnvironmentVariable(kv.Key) == kv.Value);
+           || (Environment.All(kv => System.Environment.GetEnvironmentVariable(kv.Key) == kv.Value)
+               && (!MklAvx512.Requested || MklAvx512.InEffect));
 
     /// <summary>A start of this program with <paramref name="args"/>: under the dotnet host the engine's dll comes
     /// first; an apphost is the program itself.</summary>
@@ -70,6 +72,7 @@ public static class NativeAllocator
         if (System.Environment.ProcessPath == null) return null;
         var psi = ThisProgram(args);
         foreach (var (k, v) in Environment) psi.Environment[k] = v;
+        foreach (var (k, v) in MklAvx512.Environment(Console.Error.WriteLine)) psi.Environment[k] = v;
         psi.Environment[Marker] = "1";
         try
         {

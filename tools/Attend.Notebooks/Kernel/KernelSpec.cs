@@ -71,9 +71,12 @@ public static class KernelSpec
             ["interrupt_mode"] = "message",
             ["metadata"] = new JsonObject { ["debugger"] = false },
         };
-        // Jupyter starts the kernel with this environment: the allocator settings for large tensors.
+        // Jupyter starts the kernel with this environment: the allocator settings for large tensors, and MKL's
+        // AVX-512 shim where ATTEND_MKL_AVX512=on at install time.
         if (NativeAllocator.Applies)
-            spec["env"] = new JsonObject(NativeAllocator.Environment.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
+            spec["env"] = new JsonObject(NativeAllocator.Environment
+                .Concat(MklAvx512.Environment(w => progress?.Invoke(w), keepPreload: false))
+                .Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
         AtomicFile.WriteAllBytes(Path.Combine(dir, "kernel.json"),
             System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString(new() { WriteIndented = true }) + "\n"));
         foreach (var logo in new[] { "logo-32x32.png", "logo-64x64.png" })
