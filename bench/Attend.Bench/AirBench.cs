@@ -38,8 +38,7 @@ static class AirBench
         var forms = new (string Name, AirConfig Config)[]
         {
             ("the default (grid_sample crop, separable paste, windows decoded and pasted as one batch)", config),
-            ("straightforward (grid_sample, decoded and pasted step by step, as the notes do)",
-             config with { SeparableCrop = false, SeparablePaste = false, BatchedDecoding = false }),
+            ("straightforward (grid_sample, decoded and pasted step by step, as the notes do)", Straightforward(config)),
             ("separable crop and paste, decoded as one batch", config with { SeparableCrop = true, SeparablePaste = true }),
         };
         var steps = Steps(train.Images.narrow(0, 0, 64), forms, repeats);
@@ -47,12 +46,23 @@ static class AirBench
         Console.WriteLine($"  → the default step takes {fast.MedianMs / straight.MedianMs:F2}× the straightforward one's time " +
                           $"({straight.MedianMs / fast.MedianMs:F2}× faster; medians, same run)");
         var parts = StepParts(train.Images.narrow(0, 0, 64), config, repeats);
-        var products = config == new AirConfig() ? AirMatrixProducts.Measure(repeats) : null;
+        bool avx512InProcess = Attend.Notebooks.MklAvx512.InEffect;
+        if (avx512InProcess) Console.WriteLine("(this process runs MKL's AVX-512 path: ATTEND_MKL_AVX512=on)");
+        string? shimInProcess = avx512InProcess ? Attend.Notebooks.MklAvx512.ShimPath() : null;
+        var products = config == new AirConfig() ? AirMatrixProducts.Measure(repeats, shimInProcess) : null;
         if (products != null)
             Console.WriteLine($"matrix products of the default step (MKL's own timing of its {products.CallsPerStep} GEMM calls, median of " +
                               $"{products.Steps} steps): {products.MedianMs:F1} ms of its {fast.MedianMs:F1} ms; a step twice as fast as the " +
                               $"straightforward one ({straight.MedianMs / 2:F1} ms) would leave {straight.MedianMs / 2 - products.MedianMs:F1} ms " +
                               "for everything else");
+        var paths = config == new AirConfig() ? AirMklPaths.Measure(repeats) : null;
+        if (paths != null)
+            Console.WriteLine($"MKL's two paths (child processes, alternating; medians of {paths.Repeats} steps each): default step " +
+                              $"{paths.Fast:F1} ms as MKL comes, {paths.FastAvx512:F1} ms on its AVX-512 path " +
+                              $"({paths.Fast / paths.FastAvx512:F2}× faster); " +
+                              $"straightforward {paths.Straightforward:F1} / {paths.StraightforwardAvx512:F1} ms; products on the AVX-512 path " +
+                              $"{paths.ProductsAvx512?.MedianMs.ToString("F1") ?? "not measured"} ms; the default step on the AVX-512 path is " +
+                              $"{paths.Straightforward / paths.FastAvx512:F2}× faster than the straightforward one as MKL comes");
 
         var runs = new List<JsonObject>();
         for (int seed = firstSeed; seed < firstSeed + seeds; seed++)
@@ -102,6 +112,16 @@ static class AirBench
             ["step_parts_ms_median"] = new JsonObject(parts.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             ["step_matmul_ms_median"] = products?.MedianMs, ["step_matmul_ms_min"] = products?.MinMs,
             ["step_matmul_calls"] = products?.CallsPerStep,
+            ["mkl_path"] = avx512InProcess ? "avx512 (ATTEND_MKL_AVX512=on)" : "as it comes",
+            ["mkl_avx512"] = paths == null ? null : new JsonObject
+            {
+                ["steps_per_form"] = paths.Repeats,
+                ["step_ms_fast_as_it_comes"] = paths.Fast, ["step_ms_straightforward_as_it_comes"] = paths.Straightforward,
+                ["step_ms_fast"] = paths.FastAvx512, ["step_ms_straightforward"] = paths.StraightforwardAvx512,
+                ["fast_step_speedup"] = paths.Fast / paths.FastAvx512,
+                ["speedup_over_straightforward_as_it_comes"] = paths.Straightforward / paths.FastAvx512,
+                ["step_matmul_ms_median"] = paths.ProductsAvx512?.MedianMs, ["step_matmul_ms_min"] = paths.ProductsAvx512?.MinMs,
+            },
             ["seeds_run"] = runs.Count, ["seeds_reaching_98"] = reaching,
             ["median_minutes_50_epochs"] = Median(runs.Select(r => r["minutes_50_epochs"]!.GetValue<double>())),
             ["median_minutes_to_98"] = Median(runs.Select(r => r["minutes_to_98"]?.GetValue<double>() ?? double.PositiveInfinity)),
@@ -113,18 +133,20 @@ static class AirBench
                               $"({string.Join(", ", runs.Select(r => $"seed {r["seed"]}: {r["final_accuracy"]!.GetValue<double>():P1}"))}); " +
                               $"median {result["median_minutes_50_epochs"]!.GetValue<double>():F1} min for {epochs} epochs");
         string repo = Attend.Notebooks.SourceTree.RequireRoot();
+        // A run on MKL's AVX-512 path goes beside the results of MKL as it comes.
+        string pathSuffix = avx512InProcess ? "-mkl-avx512" : "";
         if (runs.Count == 0)
         {
             // A speed-only run (--seeds 0) keeps the last full result and writes its step timings beside it.
             foreach (var key in new[] { "seeds_run", "seeds_reaching_98", "median_minutes_50_epochs", "median_minutes_to_98",
                                         "three_digit_count_accuracy", "seeds", "epochs", "train_scenes", "test_scenes", "three_digit_scenes" })
                 result.Remove(key);
-            Write(result, Path.Combine(repo, "bench", "results", $"air-step-{get_num_threads()}threads.json"));
+            Write(result, Path.Combine(repo, "bench", "results", $"air-step-{get_num_threads()}threads{pathSuffix}.json"));
             return;
         }
         // An ablation (a decay other than the default) goes beside the main result, not over it.
         double decay = config.SignalNormalisationDecay;
-        string name = decay == new AirConfig().SignalNormalisationDecay ? "air.json" : $"air-decay{decay}.json";
+        string name = (decay == new AirConfig().SignalNormalisationDecay ? "air" : $"air-decay{decay}") + pathSuffix + ".json";
         string path = Path.Combine(repo, "bench", "results", name);
         Write(result, path);
     }
@@ -137,6 +159,10 @@ static class AirBench
         Console.WriteLine($"written to bench/results/{Path.GetFileName(path)}");
     }
 
+    /// <summary>The notes' straightforward form of a config's step: grid_sample crop and paste, windows decoded and pasted step by step.</summary>
+    internal static AirConfig Straightforward(AirConfig config)
+        => config with { SeparableCrop = false, SeparablePaste = false, BatchedDecoding = false };
+
     /// <summary>Median; a seed that never reached the target counts as +∞ there, and an infinite median is written as null.</summary>
     static double? Median(IEnumerable<double> values)
     {
@@ -146,31 +172,10 @@ static class AirBench
         return double.IsFinite(m) ? m : null;
     }
 
-    /// <summary>Times one training step (batch 64) of each form: <paramref name="repeats"/> rounds, each running every
-    /// form once in a rotating order, so the forms share the machine's slow and fast spells and the first place.</summary>
+    /// <summary>Times one training step (batch 64) of each form (<see cref="StepSamples"/>) and prints the forms' timings.</summary>
     static List<Timing> Steps(Tensor x, (string Name, AirConfig Config)[] forms, int repeats)
     {
-        var models = new List<(AirModel Model, Adam Optimizer, Generator Noise)>();
-        foreach (var (_, config) in forms)
-        {
-            manual_seed(0);
-            var model = new AirModel(config);
-            models.Add((model, AirTraining.CreateOptimizer(model), new Generator(0)));
-        }
-        var samples = forms.Select(_ => new List<double>()).ToArray();
-        double rss0 = 0;
-        for (int round = -2; round < repeats; round++)   // two warm-up rounds
-            for (int k = 0; k < forms.Length; k++)
-            {
-                // Each round starts with the next form: run first, a form measured 20-50 % slower in some runs.
-                int f = ((round + k) % forms.Length + forms.Length) % forms.Length;
-                var (model, optimizer, g) = models[f];
-                using var _ = NewDisposeScope();
-                var sw = Stopwatch.StartNew();
-                AirTraining.Step(model, optimizer, x, g);   // its inference and losses go with the scope
-                if (round >= 0) samples[f].Add(sw.Elapsed.TotalMilliseconds);
-                if (round == -1 && k == forms.Length - 1) rss0 = Measure.RssMb();
-            }
+        var samples = StepSamples(x, forms.Select(f => f.Config).ToArray(), repeats, out double rss0);
         var timings = new List<Timing>();
         for (int f = 0; f < forms.Length; f++)
         {
@@ -179,9 +184,25 @@ static class AirBench
             Console.WriteLine(t);
             Console.WriteLine($"  → {64 / (t.MedianMs / 1000):F0} scenes/s (median), {64 / (t.MinMs / 1000):F0} scenes/s (best)");
             timings.Add(t);
-            models[f].Model.Dispose(); models[f].Optimizer.Dispose(); models[f].Noise.Dispose();
         }
         return timings;
+    }
+
+    /// <summary>The step times (ms) of each config: <paramref name="repeats"/> rounds of <see cref="StepRounds"/> after two
+    /// warm-up rounds. <paramref name="rss0"/>: resident memory after the warm-up.</summary>
+    internal static List<double>[] StepSamples(Tensor x, AirConfig[] configs, int repeats, out double rss0)
+    {
+        using var rounds = new StepRounds(x, configs);
+        rounds.Round(-2);
+        rounds.Round(-1);
+        rss0 = Measure.RssMb();
+        var samples = configs.Select(_ => new List<double>()).ToArray();
+        for (int round = 0; round < repeats; round++)
+        {
+            var ms = rounds.Round(round);
+            for (int f = 0; f < configs.Length; f++) samples[f].Add(ms[f]);
+        }
+        return samples;
     }
 
     /// <summary>Where the default step's time goes: the medians over <paramref name="repeats"/> steps (after two warm-up

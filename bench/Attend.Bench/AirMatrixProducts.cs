@@ -31,8 +31,9 @@ static partial class AirMatrixProducts
     private static partial Regex CallLine();
 
     /// <summary>Runs <paramref name="repeats"/> default steps in a child process under MKL_VERBOSE and sums each
-    /// step's products; null (with the reason printed) where MKL logs nothing or the log cannot be split into steps.</summary>
-    public static MatrixProductTime? Measure(int repeats)
+    /// step's products; null (with the reason printed) where MKL logs nothing or the log cannot be split into steps.
+    /// <paramref name="shim"/>: MKL's AVX-512 path through the engine's shim (MklAvx512); null: MKL as it comes.</summary>
+    public static MatrixProductTime? Measure(int repeats, string? shim = null)
     {
         string log = Path.Combine(Path.GetTempPath(), $"attend-air-mkl-{Environment.ProcessId}.log");
         File.Delete(log);
@@ -42,6 +43,7 @@ static partial class AirMatrixProducts
         psi.Environment["MKL_VERBOSE"] = "1";
         psi.Environment["MKL_VERBOSE_OUTPUT_FILE"] = log;
         psi.Environment[Attend.Runtime.ThreadCount.EnvironmentVariable] = get_num_threads().ToString(CultureInfo.InvariantCulture);
+        AirMklPaths.SetPath(psi, shim);
         try
         {
             using (var p = Process.Start(psi)!)

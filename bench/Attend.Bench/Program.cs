@@ -45,6 +45,7 @@ foreach (var s in suites)
         case "allocator": if (AllocatorBench.Run(repeats) != 0) return 1; break;
         case "allocator-measure": AllocatorBench.Measure(repeats); break;   // the allocator suite's child process
         case AirMatrixProducts.ChildSuite: AirMatrixProducts.Child(repeats); break;   // the air suite's child process
+        case AirMklPaths.ChildSuite: AirMklPaths.RunChild(); break;                   // the air suite's child process
         default: Console.Error.WriteLine($"unknown suite '{s}'; known: foundation, engine, kernel, lab, air, notebooks, allocator"); return 2;
     }
 }
