@@ -22,7 +22,8 @@ static class AirBench
     const double Target = 0.98;
 
     /// <param name="signalDecay">overrides AirConfig.SignalNormalisationDecay (the ablation: 0 = the notes' plain baseline).</param>
-    public static void Run(int repeats, int seeds, int firstSeed, int epochs, double? signalDecay = null)
+    /// <param name="baselineLr">overrides AirConfig.BaselineLearningRate.</param>
+    public static void Run(int repeats, int seeds, int firstSeed, int epochs, double? signalDecay = null, double? baselineLr = null)
     {
         var device = Attend.Runtime.TorchSetup.Init(0);
         var (trainDigits, testDigits) = Mnist.Load();
@@ -30,7 +31,9 @@ static class AirBench
         using var train = MultiMnist.GenerateAir(trainDigits, 10_000, seed: 1);
         using var test = MultiMnist.GenerateAir(testDigits, 2_000, seed: 2);
         using var three = MultiMnist.GenerateAirExactly(testDigits, 1_000, digitCount: 3, seed: 3);
-        var config = signalDecay is { } d ? new AirConfig { SignalNormalisationDecay = d } : new AirConfig();
+        var config = new AirConfig();
+        if (signalDecay is { } d) config = config with { SignalNormalisationDecay = d };
+        if (baselineLr is { } lr) config = config with { BaselineLearningRate = lr };
         Console.WriteLine(config);
 
         CropAndPaste(train.Images.narrow(0, 0, 64), repeats);
@@ -144,9 +147,12 @@ static class AirBench
             Write(result, Path.Combine(repo, "bench", "results", $"air-step-{get_num_threads()}threads{pathSuffix}.json"));
             return;
         }
-        // An ablation (a decay other than the default) goes beside the main result, not over it.
-        double decay = config.SignalNormalisationDecay;
-        string name = (decay == new AirConfig().SignalNormalisationDecay ? "air" : $"air-decay{decay}") + pathSuffix + ".json";
+        // An ablation (a decay or a baseline learning rate other than the default) goes beside the main result, not over it.
+        var defaults = new AirConfig();
+        string name = "air"
+                      + (config.SignalNormalisationDecay == defaults.SignalNormalisationDecay ? "" : $"-decay{config.SignalNormalisationDecay}")
+                      + (config.BaselineLearningRate == defaults.BaselineLearningRate ? "" : $"-baselinelr{config.BaselineLearningRate}")
+                      + pathSuffix + ".json";
         string path = Path.Combine(repo, "bench", "results", name);
         Write(result, path);
     }

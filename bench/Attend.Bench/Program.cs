@@ -1,5 +1,6 @@
 // Entry point: dotnet run -c Release --project bench/Attend.Bench -- [foundation] [engine] [kernel] [lab] [air] [notebooks] [allocator]
-//              [--repeats N] [--seeds K] [--first-seed S] [--epochs E] [--signal-decay D (air: NVIL's decay, 0 = off)] [--quick]
+//              [--repeats N] [--seeds K] [--first-seed S] [--epochs E] [--signal-decay D (air: NVIL's decay, 0 = off)]
+//              [--baseline-lr L (air: the baseline's learning rate)] [--quick]
 using Attend.Bench;
 
 if (args is ["noop"]) return 0;   // the plain program the engine's cold start is compared with
@@ -12,6 +13,7 @@ int firstSeed = 0;
 int epochs = 50;
 bool quick = false;
 double? signalDecay = null;
+double? baselineLr = null;
 var suites = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
@@ -22,10 +24,12 @@ for (int i = 0; i < args.Length; i++)
     else if (args[i] == "--quick") quick = true;
     else if (args[i] == "--signal-decay" && i + 1 < args.Length
              && double.TryParse(args[++i], System.Globalization.CultureInfo.InvariantCulture, out double d)) signalDecay = d;
+    else if (args[i] == "--baseline-lr" && i + 1 < args.Length
+             && double.TryParse(args[++i], System.Globalization.CultureInfo.InvariantCulture, out double l) && l > 0) baselineLr = l;
     else if (args[i].StartsWith("--"))
     {
         Console.Error.WriteLine($"unknown option {args[i]}; usage: [foundation] [engine] [kernel] [lab] [air] [notebooks] [allocator] " +
-                                "[--repeats N] [--seeds K] [--first-seed S] [--epochs E] [--signal-decay D] [--quick]");
+                                "[--repeats N] [--seeds K] [--first-seed S] [--epochs E] [--signal-decay D] [--baseline-lr L] [--quick]");
         return 2;
     }
     else suites.Add(args[i]);
@@ -40,7 +44,7 @@ foreach (var s in suites)
         case "engine": await EngineBench.Run(repeats); break;
         case "kernel": if (KernelBench.Run(repeats) != 0) return 1; break;
         case "lab": LabBench.Run(repeats); break;
-        case "air": AirBench.Run(repeats, seeds, firstSeed, epochs, signalDecay); break;
+        case "air": AirBench.Run(repeats, seeds, firstSeed, epochs, signalDecay, baselineLr); break;
         case "notebooks": if (NotebooksBench.Run(quick) != 0) return 1; break;
         case "allocator": if (AllocatorBench.Run(repeats) != 0) return 1; break;
         case "allocator-measure": AllocatorBench.Measure(repeats); break;   // the allocator suite's child process

@@ -19,7 +19,7 @@ public class MklAvx512Tests
     }
 
     [Fact]
-    public void The_shim_goes_first_in_LD_PRELOAD_once()
+    public void The_shim_joins_LD_PRELOAD_in_front_and_only_once()
     {
         Assert.Equal("/c/mkl-intel-path-1.so", MklAvx512.PreloadValue("/c/mkl-intel-path-1.so", null));
         Assert.Equal("/c/mkl-intel-path-1.so:/x/a.so", MklAvx512.PreloadValue("/c/mkl-intel-path-1.so", "/x/a.so"));
