@@ -107,7 +107,7 @@ static class AirBench
             ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm"),
             ["cores"] = Environment.ProcessorCount, ["threads"] = get_num_threads(), ["epochs"] = epochs,
             ["train_scenes"] = train.Count, ["test_scenes"] = test.Count, ["three_digit_scenes"] = three.Count,
-            ["signal_normalisation_decay"] = config.SignalNormalisationDecay,
+            ["signal_normalisation_decay"] = config.SignalNormalisationDecay, ["baseline_learning_rate"] = config.BaselineLearningRate,
             ["step_ms_fast"] = fast.MedianMs, ["step_ms_fast_min"] = fast.MinMs,
             ["step_ms_straightforward"] = straight.MedianMs, ["step_ms_straightforward_min"] = straight.MinMs,
             ["step_speedup"] = straight.MedianMs / fast.MedianMs,

@@ -22,7 +22,9 @@ public sealed record AirConfig
     public double PriorPresProbability { get; init; } = 0.01; // fixed Bernoulli prior per step
     public double Beta { get; init; } = 0.7;              // weight of the KL divergence
     public double LearningRate { get; init; } = 1e-4;     // model: inference network and what-VAE
-    public double BaselineLearningRate { get; init; } = 1e-2;
+    // The notes' BASE_LEARNING_RATE is 1e-2. With it, 2 of 10 seeds failed on MKL's AVX-512 path (the baseline's squared
+    // error spiked and it stopped tracking the NLL); 1e-3 trained all 10 there (bench air, README "Reliability").
+    public double BaselineLearningRate { get; init; } = 1e-3;
     // Not in the AIR notes (notebook 07, "Reliability"): NVIL's running mean and variance normalisation
     // of z_pres's learning signal, with decay α; 0 turns it off (the notes' plain baseline).
     // Crop and paste: separable sampling (two small matmuls) or affine_grid + grid_sample, the same function.

@@ -1,5 +1,5 @@
 // Maps an AIR model and unlabelled scenes to a trained model and its curves: Adam with two
-// parameter groups (model 1e-4, baseline 1e-2), minibatches of 64 in a fresh order each epoch,
+// parameter groups (model 1e-4, baseline 1e-3), minibatches of 64 in a fresh order each epoch,
 // per-epoch means of the four loss terms and of the count accuracy, the held-out count accuracy
 // after every epoch, and checkpoints at chosen epochs. Each epoch draws its shuffle and samples
 // from a generator seeded by (seed, epoch), so a run is reproducible on the CPU and can resume

@@ -256,7 +256,7 @@ public class AirTests
         }
         double before = ModelLoss();
         var g = new Generator(11);
-        for (int step = 0; step < 40; step++)
+        for (int step = 0; step < 60; step++)
         {
             using var _ = NewDisposeScope();
             AirTraining.Step(model, optimizer, scenes.Images, g);
