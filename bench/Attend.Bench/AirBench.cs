@@ -105,6 +105,7 @@ static class AirBench
         var result = new JsonObject
         {
             ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm"),
+            ["processor"] = Attend.Notebooks.MklAvx512.Processor(),
             ["cores"] = Environment.ProcessorCount, ["threads"] = get_num_threads(), ["epochs"] = epochs,
             ["train_scenes"] = train.Count, ["test_scenes"] = test.Count, ["three_digit_scenes"] = three.Count,
             ["signal_normalisation_decay"] = config.SignalNormalisationDecay, ["baseline_learning_rate"] = config.BaselineLearningRate,

@@ -18,6 +18,20 @@ public class MklAvx512Tests
         else Assert.StartsWith(why, reason);
     }
 
+    /// <summary>Benchmarks record the processor; CPUID's family and model agree with what Linux reports.</summary>
+    [Fact]
+    public void The_processor_is_named_with_the_family_and_model_Linux_reports()
+    {
+        string p = MklAvx512.Processor();
+        if (!System.Runtime.Intrinsics.X86.X86Base.IsSupported) { Assert.Equal("unknown", p); return; }
+        Assert.Matches(@"^.+ \(family \d+, model \d+\)$", p);
+        if (!File.Exists("/proc/cpuinfo")) return;
+        var info = File.ReadLines("/proc/cpuinfo").TakeWhile(l => l.Length > 0)
+                       .Select(l => l.Split(':', 2)).Where(kv => kv.Length == 2).ToDictionary(kv => kv[0].Trim(), kv => kv[1].Trim());
+        Assert.EndsWith($"(family {info["cpu family"]}, model {info["model"]})", p);
+        Assert.StartsWith(info["model name"], p);
+    }
+
     [Fact]
     public void The_shim_joins_LD_PRELOAD_in_front_and_only_once()
     {

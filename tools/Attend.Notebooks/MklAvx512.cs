@@ -1,10 +1,11 @@
 // Maps an opt-in (ATTEND_MKL_AVX512=on) to MKL's AVX-512 code path on AMD processors that have AVX-512.
 // libtorch's matrix products run in MKL, and MKL takes its fastest kernels only where the processor's
-// vendor is Intel: on AMD it stays on its AVX2 path even where the processor runs AVX-512 at full width
-// (Zen 4 and later). MKL asks one exported function, mkl_serv_intel_cpu_true; a one-line shared library
+// vendor is Intel: on AMD it stays on its AVX2 path even where the processor has AVX-512 (Zen 4 and
+// later). MKL asks one exported function, mkl_serv_intel_cpu_true; a one-line shared library
 // that answers 1 there, loaded first by the dynamic linker (LD_PRELOAD), sends MKL down its Intel path,
-// which then chooses kernels by the processor's feature flags. On this project's 2-core AMD EPYC, the AIR
-// step's matrix products take 2.3× less time (bench air). Products round differently from the AVX2
+// which then chooses kernels by the processor's feature flags. What it gains depends on the processor
+// (bench air): Zen 5 runs AVX-512 at full width, and there the AIR step's matrix products took 2.3× less
+// time; Zen 4 runs it on 256-bit units and gains much less. Products round differently from the AVX2
 // path's, so a run with it on gives other last digits than one without: the committed outputs use MKL as
 // it comes, and this stays off unless asked for. No package ships the library, so the engine builds it
 // with the system's C compiler (cc, or $CC) on first use and keeps it in its cache.
@@ -44,6 +45,27 @@ public static class MklAvx512
         BitConverter.TryWriteBytes(bytes.AsSpan(4), edx);
         BitConverter.TryWriteBytes(bytes.AsSpan(8), ecx);
         return System.Text.Encoding.ASCII.GetString(bytes);
+    }
+
+    /// <summary>The processor as benchmarks record it: its brand string and CPUID's family and model
+    /// ("AMD EPYC 9R14 (family 25, model 17)"), or "unknown" off x86.</summary>
+    public static string Processor()
+    {
+        if (!X86Base.IsSupported) return "unknown";
+        var (eax, _, _, _) = X86Base.CpuId(1, 0);
+        int baseFamily = (eax >> 8) & 0xF;
+        int family = baseFamily == 0xF ? baseFamily + ((eax >> 20) & 0xFF) : baseFamily;
+        int model = baseFamily is 0xF or 6 ? (((eax >> 16) & 0xF) << 4) | ((eax >> 4) & 0xF) : (eax >> 4) & 0xF;
+        var brand = new byte[48];
+        if ((uint)X86Base.CpuId(unchecked((int)0x80000000), 0).Eax >= 0x80000004)
+            for (int leaf = 0; leaf < 3; leaf++)
+            {
+                var (a, b, c, d) = X86Base.CpuId(unchecked((int)0x80000002) + leaf, 0);
+                foreach (var (value, k) in new[] { (a, 0), (b, 1), (c, 2), (d, 3) })
+                    BitConverter.TryWriteBytes(brand.AsSpan(leaf * 16 + k * 4), value);
+            }
+        string name = System.Text.Encoding.ASCII.GetString(brand).TrimEnd('\0').Trim();
+        return $"{(name.Length > 0 ? name : Vendor())} (family {family}, model {model})";
     }
 
     /// <summary>The shim's path in the engine's cache (~/.cache/attend-notebooks/mkl), its name keyed by its source.</summary>
