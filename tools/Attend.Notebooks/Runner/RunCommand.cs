@@ -117,7 +117,7 @@ public static class RunCommand
                 NativeAllocator.ReleaseBetweenNotebooks();
                 var r = runs[^1];
                 if (r.Success)
-                    AnsiConsole.MarkupLineInterpolated($"  [green]ok[/] in {r.Elapsed.TotalSeconds:F1} s → {r.Written}");
+                    AnsiConsole.MarkupLineInterpolated($"  [green]ok[/] in {r.Elapsed.TotalSeconds:F1} s → {(r.Written is { } w ? Shown(w) : "")}");
                 else if (r.FailedCell != null)
                     AnsiConsole.MarkupLineInterpolated(
                         $"  [red]FAILED[/]: {Path.GetFileName(f)}, cell {r.FailedCell}: {r.Error!.EName}: {r.Error.EValue}");
@@ -136,8 +136,7 @@ public static class RunCommand
             string? earlier = inplace && File.Exists(reportPath) ? File.ReadAllText(reportPath) : null;
             File.WriteAllText(reportPath, Report.Markdown(runs, reportPath, isQuick ? "quick" : "full", earlier));
             Summary.Write(runs);
-            string shown = Path.GetRelativePath(Environment.CurrentDirectory, reportPath) is var rel && !rel.StartsWith("..") ? rel : reportPath;
-            AnsiConsole.MarkupLineInterpolated($"Report: {shown}. {runs.Count(r => r.Success)}/{runs.Count} notebooks succeeded.");
+            AnsiConsole.MarkupLineInterpolated($"Report: {Shown(reportPath)}. {runs.Count(r => r.Success)}/{runs.Count} notebooks succeeded.");
             return runs.All(r => r.Success) ? 0 : 1;
         });
         return cmd;
@@ -169,4 +168,9 @@ public static class RunCommand
         if (files.Count == 0) throw new FileNotFoundException($"no notebooks found in {string.Join(", ", inputs)}");
         return files;
     }
+
+    /// <summary>A path as the runner prints it: relative to the working folder when inside it, so the
+    /// output names no machine's folders.</summary>
+    static string Shown(string path)
+        => Path.GetRelativePath(Environment.CurrentDirectory, path) is var rel && !rel.StartsWith("..") && !Path.IsPathRooted(rel) ? rel : path;
 }
