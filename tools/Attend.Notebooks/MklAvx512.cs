@@ -4,8 +4,8 @@
 // later). MKL asks one exported function, mkl_serv_intel_cpu_true; a one-line shared library
 // that answers 1 there, loaded first by the dynamic linker (LD_PRELOAD), sends MKL down its Intel path,
 // which then chooses kernels by the processor's feature flags. What it gains depends on the processor
-// (bench air): Zen 5 runs AVX-512 at full width, and there the AIR step's matrix products took 2.3× less
-// time; Zen 4 runs it on 256-bit units and gains much less. Products round differently from the AVX2
+// (bench air, the same run's two paths): Zen 5 runs AVX-512 at full width, and there the AIR step took
+// 1.34× less time; Zen 4 runs it on 256-bit units, and there 1.12×. Products round differently from the AVX2
 // path's, so a run with it on gives other last digits than one without: the committed outputs use MKL as
 // it comes, and this stays off unless asked for. No package ships the library, so the engine builds it
 // with the system's C compiler (cc, or $CC) on first use and keeps it in its cache.

@@ -28,15 +28,16 @@ public sealed class AirBenchReport
     public int SeedsReaching98 => Seeds.Count(s => s.FinalAccuracy >= Target);
 
     /// <summary>Median minutes to 98 %, a seed that never reached it counting as +∞ (null when that is the median).</summary>
-    public double? MedianMinutesTo98
+    public double? MedianMinutesTo98 => Median(Seeds.Select(s => s.MinutesTo98 ?? double.PositiveInfinity));
+
+    /// <summary>The median as `bench air` writes it: null for no values, and null where it is infinite (a seed that
+    /// never reached the target counts as +∞).</summary>
+    public static double? Median(IEnumerable<double> values)
     {
-        get
-        {
-            var v = Seeds.Select(s => s.MinutesTo98 ?? double.PositiveInfinity).Order().ToArray();
-            if (v.Length == 0) return null;
-            double m = v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
-            return double.IsFinite(m) ? m : null;
-        }
+        var v = values.Order().ToArray();
+        if (v.Length == 0) return null;
+        double m = v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+        return double.IsFinite(m) ? m : null;
     }
 
     /// <summary>Reads a `bench air` result; a missing file or field is an error that names the file and the field.</summary>
