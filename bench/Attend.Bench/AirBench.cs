@@ -1,8 +1,8 @@
 // AIR suite (the AIR notes' full setting): the crop/paste speed (separable against affine_grid +
-// grid_sample) and the whole training step's, default against the notes' straightforward form
-// and against separable sampling (min/median of repeats, interleaved in one run), the default
-// step by part and the time of its matrix products (AirMatrixProducts), then
-// whole trainings of `epochs` epochs on 10,000 Multi-MNIST scenes, one per seed (firstSeed, …),
+// grid_sample) and the whole training step's, default against the notes' straightforward form (the
+// first layer on (image, z, h) at every step, grid_sample crop and paste, step by step) and against separable
+// sampling (min/median of repeats, interleaved in one run), the default step by part and the time of its matrix
+// products (AirMatrixProducts), then whole trainings of `epochs` epochs on 10,000 Multi-MNIST scenes, one per seed (firstSeed, …),
 // each with its held-out count accuracy (2,000 scenes of 0-2 test digits), the time to reach
 // 98 % and its count accuracy on 1,000 held-out scenes of exactly 3 digits. Prints everything
 // and writes bench/results/air.json.
@@ -41,7 +41,8 @@ static class AirBench
         var forms = new (string Name, AirConfig Config)[]
         {
             ("the default (grid_sample crop, separable paste, windows decoded and pasted as one batch)", config),
-            ("straightforward (grid_sample, decoded and pasted step by step, as the notes do)", Straightforward(config)),
+            ("straightforward (the notes' step: the first layer on (image, z, h) at every step, grid_sample, decoded and pasted " +
+             "step by step)", Straightforward(config)),
             ("separable crop and paste, decoded as one batch", config with { SeparableCrop = true, SeparablePaste = true }),
         };
         var steps = Steps(train.Images.narrow(0, 0, 64), forms, repeats);
@@ -112,6 +113,7 @@ static class AirBench
             ["step_ms_fast"] = fast.MedianMs, ["step_ms_fast_min"] = fast.MinMs,
             ["step_ms_straightforward"] = straight.MedianMs, ["step_ms_straightforward_min"] = straight.MinMs,
             ["step_speedup"] = straight.MedianMs / fast.MedianMs,
+            ["step_forms"] = new JsonObject { ["fast"] = forms[0].Name, ["straightforward"] = forms[1].Name, ["separable"] = forms[2].Name },
             ["step_ms_separable"] = separable.MedianMs, ["step_ms_separable_min"] = separable.MinMs,
             ["step_parts_ms_median"] = new JsonObject(parts.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             ["step_matmul_ms_median"] = products?.MedianMs, ["step_matmul_ms_min"] = products?.MinMs,
@@ -166,9 +168,10 @@ static class AirBench
         Console.WriteLine($"written to bench/results/{Path.GetFileName(path)}");
     }
 
-    /// <summary>The notes' straightforward form of a config's step: grid_sample crop and paste, windows decoded and pasted step by step.</summary>
+    /// <summary>The notes' straightforward form of a config's step: the first layer on the concatenation (image, z, h) at every
+    /// step, grid_sample crop and paste, windows decoded and pasted step by step.</summary>
     internal static AirConfig Straightforward(AirConfig config)
-        => config with { SeparableCrop = false, SeparablePaste = false, BatchedDecoding = false };
+        => config with { SeparableCrop = false, SeparablePaste = false, BatchedDecoding = false, ImageTermOnce = false };
 
     /// <summary>Times one training step (batch 64) of each form (<see cref="StepSamples"/>) and prints the forms' timings.</summary>
     static List<Timing> Steps(Tensor x, (string Name, AirConfig Config)[] forms, int repeats)

@@ -34,6 +34,9 @@ public sealed record AirConfig
     public bool SeparablePaste { get; init; } = true;
     // Decode and paste the N steps' windows as one batch after the recurrence (faster); false: step by step, as the notes do.
     public bool BatchedDecoding { get; init; } = true;
+    // The first layer's image term W_x·x computed once per batch (faster); false: the notes' rnn(x, z, h), the first layer
+    // on the concatenation (image, z, h) at every step, with an input gradient over all 2,780 columns.
+    public bool ImageTermOnce { get; init; } = true;
     public double SignalNormalisationDecay { get; init; } = 0;
 
     public const int PresDim = 1;

@@ -49,8 +49,9 @@ public sealed class AirModel : Module<Tensor, Generator?, AirInference>
         long b = images.shape[0];
         var opts = (dtype: images.dtype, device: images.device);
         var flat = images.reshape(b, -1);
-        var imageTerm = rnn.ImageTerm(flat);
-        var baselineTerm = baseline.ImageTerm(flat);      // images carry no gradient, as the AIR notes' x.detach()
+        // Images carry no gradient, as the AIR notes' x.detach().
+        var imageTerm = c.ImageTermOnce ? rnn.ImageTerm(flat) : null;
+        var baselineTerm = c.ImageTermOnce ? baseline.ImageTerm(flat) : null;
 
         // The AIR notes start from z = 1 (so z_pres = 1) and h = 0.
         var z = ones(b, c.ZDim, dtype: opts.dtype, device: opts.device);
@@ -72,8 +73,8 @@ public sealed class AirModel : Module<Tensor, Generator?, AirInference>
         {
             var previousPres = z.narrow(1, 0, 1);                       // [B, 1], no gradient (a sample)
             mask.Add(previousPres.squeeze(1));
-            var (head, hNext) = rnn.Step(imageTerm, z, h);
-            var (baselineHead, hbNext) = baseline.Step(baselineTerm, z.detach(), hb);
+            var (head, hNext) = imageTerm is null ? rnn.call(images, z, h) : rnn.Step(imageTerm, z, h);
+            var (baselineHead, hbNext) = baselineTerm is null ? baseline.call(images, z.detach(), hb) : baseline.Step(baselineTerm, z.detach(), hb);
             baselines.Add((baselineHead * previousPres).squeeze(1));
 
             var p = head.narrow(1, 0, 1).sigmoid();

@@ -70,8 +70,8 @@ public sealed class InferenceRnn : Module<Tensor, Tensor, Tensor, (Tensor Head, 
         return (o.narrow(1, 0, headSize).MoveToOuterDisposeScope(), o.narrow(1, headSize, o.shape[1] - headSize).MoveToOuterDisposeScope());
     }
 
-    /// <summary>The AIR notes' forward, rnn(x, z, h), on the full concatenated input (used by tests to
-    /// check that the split first layer computes the same thing).</summary>
+    /// <summary>The AIR notes' forward, rnn(x, z, h), on the full concatenated input at every step
+    /// (<see cref="AirConfig.ImageTermOnce"/> false: the straightforward step the benchmark times, and the tests' reference).</summary>
     public override (Tensor Head, Tensor Hidden) forward(Tensor images, Tensor zPrevious, Tensor hPrevious)
     {
         using var _ = NewDisposeScope();
