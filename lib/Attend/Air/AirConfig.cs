@@ -35,7 +35,8 @@ public sealed record AirConfig
     // Decode and paste the N steps' windows as one batch after the recurrence (faster); false: step by step, as the notes do.
     public bool BatchedDecoding { get; init; } = true;
     // The first layer's image term W_x·x computed once per batch (faster); false: the notes' rnn(x, z, h), the first layer
-    // on the concatenation (image, z, h) at every step, with an input gradient over all 2,780 columns.
+    // on the concatenation (image, z, h) at every step, with an input gradient over all 2,780 columns, and held as one
+    // weight (so checkpoints of the two forms do not load into each other).
     public bool ImageTermOnce { get; init; } = true;
     public double SignalNormalisationDecay { get; init; } = 0;
 

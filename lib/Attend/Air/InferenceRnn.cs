@@ -15,11 +15,13 @@ namespace Attend.Air;
 
 public sealed class InferenceRnn : Module<Tensor, Tensor, Tensor, (Tensor Head, Tensor Hidden)>
 {
-    // The first layer, Linear(2,780 → 256), held as its image columns and its state columns: two
-    // parameters instead of narrowed views of one, whose backward would write each view's gradient
-    // into a zero-filled copy of the whole weight (once per step).
-    readonly Parameter imageWeight;
-    readonly Parameter stateWeight;
+    // The first layer, Linear(2,780 → 256). With the image term computed once per batch (the default) it is held as its
+    // image columns and its state columns: two parameters instead of narrowed views of one, whose backward would write
+    // each view's gradient into a zero-filled copy of the whole weight (once per step). The notes' form
+    // (AirConfig.ImageTermOnce false) holds the one weight, as their nn.Linear does.
+    readonly Parameter? imageWeight;
+    readonly Parameter? stateWeight;
+    readonly Parameter? inputWeight;
     readonly Parameter inputBias;
     readonly Linear hidden;
     readonly Linear output;
@@ -37,8 +39,12 @@ public sealed class InferenceRnn : Module<Tensor, Tensor, Tensor, (Tensor Head, 
         using (var input = Linear(c.PixelCount + c.ZDim + c.RnnHidden, c.RnnHidden))
         using (no_grad())
         {
-            imageWeight = new Parameter(input.weight!.narrow(1, 0, pixels).contiguous());
-            stateWeight = new Parameter(input.weight.narrow(1, pixels, c.ZDim + c.RnnHidden).contiguous());
+            if (c.ImageTermOnce)
+            {
+                imageWeight = new Parameter(input.weight!.narrow(1, 0, pixels).contiguous());
+                stateWeight = new Parameter(input.weight.narrow(1, pixels, c.ZDim + c.RnnHidden).contiguous());
+            }
+            else inputWeight = new Parameter(input.weight!.clone());
             inputBias = new Parameter(input.bias!.clone());
         }
         hidden = Linear(c.RnnHidden, c.RnnHidden);
@@ -58,14 +64,17 @@ public sealed class InferenceRnn : Module<Tensor, Tensor, Tensor, (Tensor Head, 
     }
 
     /// <summary>The first layer's image term, W_x·x + b, for flattened images [B, 2500].</summary>
-    public Tensor ImageTerm(Tensor flatImages)
-        => F.linear(flatImages, imageWeight, inputBias);
+    public Tensor ImageTerm(Tensor flatImages) => F.linear(flatImages, SplitWeight().Image, inputBias);
+
+    (Parameter Image, Parameter State) SplitWeight() => imageWeight is null
+        ? throw new InvalidOperationException("this network holds the notes' one first-layer weight (AirConfig.ImageTermOnce is false)")
+        : (imageWeight, stateWeight!);
 
     /// <summary>One step from the precomputed image term: (head [B, HeadSize], h [B, hidden]).</summary>
     public (Tensor Head, Tensor Hidden) Step(Tensor imageTerm, Tensor zPrevious, Tensor hPrevious)
     {
         using var _ = NewDisposeScope();
-        var a = F.relu(imageTerm + F.linear(cat(new[] { zPrevious, hPrevious }, 1), stateWeight));
+        var a = F.relu(imageTerm + F.linear(cat(new[] { zPrevious, hPrevious }, 1), SplitWeight().State));
         var o = output.call(F.relu(hidden.call(a)));
         return (o.narrow(1, 0, headSize).MoveToOuterDisposeScope(), o.narrow(1, headSize, o.shape[1] - headSize).MoveToOuterDisposeScope());
     }
@@ -76,7 +85,8 @@ public sealed class InferenceRnn : Module<Tensor, Tensor, Tensor, (Tensor Head, 
     {
         using var _ = NewDisposeScope();
         var x = cat(new[] { images.reshape(images.shape[0], -1), zPrevious, hPrevious }, 1);
-        var o = output.call(F.relu(hidden.call(F.relu(F.linear(x, cat(new[] { imageWeight, stateWeight }, 1), inputBias)))));
+        var weight = inputWeight ?? cat(new[] { imageWeight!, stateWeight! }, 1);
+        var o = output.call(F.relu(hidden.call(F.relu(F.linear(x, weight, inputBias)))));
         return (o.narrow(1, 0, headSize).MoveToOuterDisposeScope(), o.narrow(1, headSize, o.shape[1] - headSize).MoveToOuterDisposeScope());
     }
 }
