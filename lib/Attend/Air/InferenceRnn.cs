@@ -5,7 +5,8 @@
 // Speed: the first layer acts on the concatenation (image, z, h), so it splits into an image part
 // and a state part. The image is the same at every step, so its part (2,500 of 2,780 inputs) is
 // computed once per batch instead of once per step; the weights and their initialisation are
-// exactly those of one Linear(2,780 → 256).
+// exactly those of one Linear(2,780 → 256). AirConfig.ImageTermOnce false keeps the notes' form (one
+// weight, applied to the concatenation at every step), which the benchmark times as the straightforward step.
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

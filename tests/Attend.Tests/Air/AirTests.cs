@@ -59,6 +59,24 @@ public class AirTests
     }
 
     [Fact]
+    public void The_notes_form_holds_one_first_layer_weight_initialised_as_the_split_form_and_refuses_the_image_term()
+    {
+        manual_seed(3);
+        using var split = new InferenceRnn(Config, baseline: true);
+        manual_seed(3);
+        using var notes = new InferenceRnn(Config with { ImageTermOnce = false }, baseline: true);
+        var splitWeights = split.parameters().Take(2).ToList();
+        var oneWeight = notes.parameters().First();
+        Assert.Equal(new long[] { Config.RnnHidden, Config.PixelCount + Config.ZDim + Config.RnnHidden }, oneWeight.shape);
+        Assert.True(oneWeight.equal(cat(new Tensor[] { splitWeights[0], splitWeights[1] }, 1)).all().item<bool>());
+        var x = Scenes(2, 3);
+        var e = Assert.Throws<InvalidOperationException>(() => notes.ImageTerm(x.reshape(2, -1)));
+        Assert.Contains("ImageTermOnce", e.Message);
+        TestTorch.Close(split.call(x, zeros(2, Config.ZDim), zeros(2, Config.RnnHidden)).Head,
+                        notes.call(x, zeros(2, Config.ZDim), zeros(2, Config.RnnHidden)).Head, 1e-6, "the notes' form's head");
+    }
+
+    [Fact]
     public void Inference_network_starts_at_the_seeds_distribution_parameters()
     {
         manual_seed(4);
