@@ -287,7 +287,7 @@ public class AirTests
     static (Tensor Image, Tensor State) FirstLayerGradients(IEnumerable<TorchSharp.Modules.Parameter> network)
     {
         var first = network.Take(2).ToList();
-        const int pixels = 50 * 50;
+        int pixels = Config.PixelCount;
         return first[0].shape[1] == pixels
             ? (first[0].grad!.clone(), first[1].grad!.clone())
             : (first[0].grad!.narrow(1, 0, pixels).clone(), first[0].grad!.narrow(1, pixels, first[0].shape[1] - pixels).clone());
