@@ -41,23 +41,38 @@ public static class ZWhere
     /// by default; <paramref name="separable"/> false goes through affine_grid + grid_sample (the same function,
     /// kept so the benchmark can time the straightforward form beside the fast one).</summary>
     public static Tensor ImageToWindow(Tensor images, Tensor zWhere, int windowSize, bool alignCorners = false, bool separable = true)
+        => ImageToWindow(images, zWhere, windowSize, separable ? WhereSampling.Separable : WhereSampling.GridSample, alignCorners);
+
+    /// <summary>AIR's image_to_window through the given form of sampling (all three are the same function; Direct
+    /// falls back to Separable for tensors it does not take, such as CUDA ones).</summary>
+    public static Tensor ImageToWindow(Tensor images, Tensor zWhere, int windowSize, WhereSampling sampling, bool alignCorners = false)
     {
+        Shapes.Require(zWhere, "z_where (s, x, y)", -1, 3);
+        if (sampling == WhereSampling.Direct && DirectSampling.Handles(images, zWhere))
+            return DirectSampling.Sample(images, zWhere, windowSize, windowSize, alignCorners, inverse: true);
         using var _ = NewDisposeScope();
         var inverse = Invert(zWhere);
-        var window = separable
-            ? SeparableSampling.Sample(images, inverse[.., 0], inverse[.., 0], inverse[.., 1], inverse[.., 2], windowSize, windowSize, alignCorners)
-            : Glimpse.Sample(images, ToTheta(inverse), windowSize, windowSize, alignCorners);
+        var window = sampling == WhereSampling.GridSample
+            ? Glimpse.Sample(images, ToTheta(inverse), windowSize, windowSize, alignCorners)
+            : SeparableSampling.Sample(images, inverse[.., 0], inverse[.., 0], inverse[.., 1], inverse[.., 2], windowSize, windowSize, alignCorners);
         return window.MoveToOuterDisposeScope();
     }
 
     /// <summary>AIR's window_to_image: a window pasted back on an empty canvas at z_where.</summary>
     public static Tensor WindowToImage(Tensor windows, Tensor zWhere, int canvasSize, bool alignCorners = false, bool separable = true)
+        => WindowToImage(windows, zWhere, canvasSize, separable ? WhereSampling.Separable : WhereSampling.GridSample, alignCorners);
+
+    /// <summary>AIR's window_to_image through the given form of sampling (as
+    /// <see cref="ImageToWindow(Tensor, Tensor, int, WhereSampling, bool)"/>).</summary>
+    public static Tensor WindowToImage(Tensor windows, Tensor zWhere, int canvasSize, WhereSampling sampling, bool alignCorners = false)
     {
         Shapes.Require(zWhere, "z_where (s, x, y)", -1, 3);
+        if (sampling == WhereSampling.Direct && DirectSampling.Handles(windows, zWhere))
+            return DirectSampling.Sample(windows, zWhere, canvasSize, canvasSize, alignCorners, inverse: false);
         using var _ = NewDisposeScope();
-        var image = separable
-            ? SeparableSampling.Sample(windows, zWhere[.., 0], zWhere[.., 0], zWhere[.., 1], zWhere[.., 2], canvasSize, canvasSize, alignCorners)
-            : Glimpse.Sample(windows, ToTheta(zWhere), canvasSize, canvasSize, alignCorners);
+        var image = sampling == WhereSampling.GridSample
+            ? Glimpse.Sample(windows, ToTheta(zWhere), canvasSize, canvasSize, alignCorners)
+            : SeparableSampling.Sample(windows, zWhere[.., 0], zWhere[.., 0], zWhere[.., 1], zWhere[.., 2], canvasSize, canvasSize, alignCorners);
         return image.MoveToOuterDisposeScope();
     }
 }
