@@ -1,5 +1,7 @@
 // The AIR reimplementation's hyperparameters (the AIR reimplementation notes), in one record so a notebook can
 // print them and change one without editing the model.
+using Attend.Spatial;
+
 namespace Attend.Air;
 
 /// <summary>AIR on 50×50 Multi-MNIST: every default is the AIR notes' value.</summary>
@@ -27,17 +29,21 @@ public sealed record AirConfig
     public double BaselineLearningRate { get; init; } = 1e-3;
     // Not in the AIR notes (notebook 07, "Reliability"): NVIL's running mean and variance normalisation
     // of z_pres's learning signal, with decay α; 0 turns it off (the notes' plain baseline).
-    // Crop and paste: separable sampling (two small matmuls) or affine_grid + grid_sample, the same function.
-    // The paste's backward (window and z_where) is grid_sample's slowest part and separable is faster there; the
-    // crop (no image gradient) is faster through grid_sample (bench air).
-    public bool SeparableCrop { get; init; } = false;
-    public bool SeparablePaste { get; init; } = true;
+    // Crop and paste: three forms of the same bilinear sampling (WhereSampling: affine_grid + grid_sample, separable
+    // matmuls, or direct, pixel by pixel over the covered part). Direct is the fastest for both on the CPU (bench air);
+    // on other devices it falls back to separable.
+    public WhereSampling CropSampling { get; init; } = WhereSampling.Direct;
+    public WhereSampling PasteSampling { get; init; } = WhereSampling.Direct;
     // Decode and paste the N steps' windows as one batch after the recurrence (faster); false: step by step, as the notes do.
     public bool BatchedDecoding { get; init; } = true;
     // The first layer's image term W_x·x computed once per batch (faster); false: the notes' rnn(x, z, h), the first layer
     // on the concatenation (image, z, h) at every step, with an input gradient over all 2,780 columns, and held as one
     // weight (so checkpoints of the two forms do not load into each other).
     public bool ImageTermOnce { get; init; } = true;
+    // The weight gradients of the layers applied at every step (the inference network's and the baseline's after the image
+    // term, the what-encoder's) as one product per layer for the N steps (faster, Nn.DeferredMlp); false: one per step and
+    // use, as autograd computes them for the notes' form.
+    public bool StepWeightGradientsOnce { get; init; } = true;
     public double SignalNormalisationDecay { get; init; } = 0;
 
     public const int PresDim = 1;

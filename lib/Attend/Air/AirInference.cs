@@ -7,7 +7,7 @@ namespace Attend.Air;
 
 /// <summary>Shapes: B images, N steps. z_pres, p_pres, mask, log-likelihood and baseline are
 /// [B, N]; z_where and its parameters [B, N, 3]; z_what's parameters [B, N, 20]; the pasted
-/// windows [B, N, S, S]; the reconstruction [B, 1, S, S]; counts [B] (int64).</summary>
+/// windows [B, N, S, S] (when kept); the reconstruction [B, 1, S, S]; counts [B] (int64).</summary>
 public sealed class AirInference : OutputBundle
 {
     public required Tensor ZPres { get; init; }
@@ -24,7 +24,9 @@ public sealed class AirInference : OutputBundle
     public required Tensor MuWhat { get; init; }
     public required Tensor LogVarWhat { get; init; }
     public required Tensor Baseline { get; init; }
-    public required Tensor Pasted { get; init; }
+    /// <summary>The pasted windows [B, N, S, S], or null where the reconstruction was pasted and summed in one pass
+    /// (direct paste of windows decoded as one batch, the default).</summary>
+    public required Tensor? Pasted { get; init; }
     public required Tensor Reconstruction { get; init; }
 
     /// <summary>Objects found: the number of z_pres = 1.</summary>

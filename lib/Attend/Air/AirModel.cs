@@ -50,9 +50,12 @@ public sealed class AirModel : Module<Tensor, Generator?, AirInference>
         var opts = (dtype: images.dtype, device: images.device);
         var flat = images.reshape(b, -1);
         // Images carry no gradient, as the AIR notes' x.detach().
-        var imageTerm = c.ImageTermOnce ? rnn.ImageTerm(flat) : null;
-        var baselineTerm = c.ImageTermOnce ? baseline.ImageTerm(flat) : null;
+        var (imageTerm, baselineTerm) = c.ImageTermOnce ? InferenceRnn.ImageTerms(rnn, baseline, flat) : (null, null);
 
+        bool deferred = c.StepWeightGradientsOnce && is_grad_enabled();
+        var encoderPass = deferred ? vae.BeginPass() : null;
+        var rnnPass = deferred && imageTerm is not null ? rnn.BeginPass() : null;
+        var baselinePass = deferred && baselineTerm is not null ? baseline.BeginPass() : null;
         // The AIR notes start from z = 1 (so z_pres = 1) and h = 0.
         var z = ones(b, c.ZDim, dtype: opts.dtype, device: opts.device);
         var h = zeros(b, c.RnnHidden, dtype: opts.dtype, device: opts.device);
@@ -73,8 +76,10 @@ public sealed class AirModel : Module<Tensor, Generator?, AirInference>
         {
             var previousPres = z.narrow(1, 0, 1);                       // [B, 1], no gradient (a sample)
             mask.Add(previousPres.squeeze(1));
-            var (head, hNext) = imageTerm is null ? rnn.call(images, z, h) : rnn.Step(imageTerm, z, h);
-            var (baselineHead, hbNext) = baselineTerm is null ? baseline.call(images, z.detach(), hb) : baseline.Step(baselineTerm, z.detach(), hb);
+            var (head, hNext) = imageTerm is null ? rnn.call(images, z, h) : rnn.Step(imageTerm, z, h, rnnPass);
+            var (baselineHead, hbNext) = baselineTerm is null
+                ? baseline.call(images, z.detach(), hb)
+                : baseline.Step(baselineTerm, z.detach(), hb, baselinePass);
             baselines.Add((baselineHead * previousPres).squeeze(1));
 
             var p = head.narrow(1, 0, 1).sigmoid();
@@ -87,10 +92,10 @@ public sealed class AirModel : Module<Tensor, Generator?, AirInference>
             GC.KeepAlive(generator);   // a caller's `new Generator(…)` must not be finalised during the native calls
             var where = mu + (0.5 * logVar).exp() * eps;
 
-            var glimpse = ZWhere.ImageToWindow(images, where, c.WindowSize, separable: c.SeparableCrop);
-            var (what, muW, logVarW) = vae.Encode(glimpse, generator);
+            var glimpse = ZWhere.ImageToWindow(images, where, c.WindowSize, c.CropSampling);
+            var (what, muW, logVarW) = vae.Encode(glimpse, generator, encoderPass);
             if (!c.BatchedDecoding)
-                pasted.Add(ZWhere.WindowToImage(vae.Decode(what), where, c.CanvasSize, separable: c.SeparablePaste).squeeze(1));
+                pasted.Add(ZWhere.WindowToImage(vae.Decode(what), where, c.CanvasSize, c.PasteSampling).squeeze(1));
 
             z = cat(new[] { pres, where, what }, 1);
             h = hNext; hb = hbNext;
@@ -99,13 +104,26 @@ public sealed class AirModel : Module<Tensor, Generator?, AirInference>
             zWhat.Add(what); muWhat.Add(muW); logVarWhat.Add(logVarW);
         }
         var zPresT = stack(zPres, 1);
-        // Decoding and pasting feed nothing back into the recurrence, so the N steps' windows are
-        // decoded and pasted as one batch of N·B (fewer, larger operations; the same function).
-        var pastedT = c.BatchedDecoding
-            ? ZWhere.WindowToImage(vae.Decode(cat(zWhat, 0)), cat(zWhere, 0), c.CanvasSize, separable: c.SeparablePaste)
-                .view(c.Steps, b, c.CanvasSize, c.CanvasSize).transpose(0, 1)
-            : stack(pasted, 1);
-        var reconstruction = (zPresT.unsqueeze(2).unsqueeze(3) * pastedT).sum(1, keepdim: true);
+        Tensor? pastedT = null;
+        Tensor reconstruction;
+        var decodedWindows = c.BatchedDecoding ? vae.Decode(cat(zWhat, 0)) : null;
+        var allWhere = c.BatchedDecoding ? cat(zWhere, 0) : null;
+        if (decodedWindows is not null && c.PasteSampling == WhereSampling.Direct && DirectSampling.Handles(decodedWindows, allWhere!))
+        {
+            // Paste and sum with z_pres in one pass (the same function): no N pasted canvases, and absent objects cost nothing.
+            reconstruction = DirectSampling.PasteAndSum(decodedWindows.view(c.Steps, b, 1, c.WindowSize, c.WindowSize),
+                                                        allWhere!.view(c.Steps, b, 3), zPresT.t(), c.CanvasSize, c.CanvasSize);
+        }
+        else
+        {
+            // Decoding and pasting feed nothing back into the recurrence, so the N steps' windows are
+            // decoded and pasted as one batch of N·B (fewer, larger operations; the same function).
+            pastedT = decodedWindows is not null
+                ? ZWhere.WindowToImage(decodedWindows, allWhere!, c.CanvasSize, c.PasteSampling)
+                    .view(c.Steps, b, c.CanvasSize, c.CanvasSize).transpose(0, 1)
+                : stack(pasted, 1);
+            reconstruction = (zPresT.unsqueeze(2).unsqueeze(3) * pastedT).sum(1, keepdim: true);
+        }
         return new AirInference
         {
             ZPres = zPresT.MoveToOuterDisposeScope(),
@@ -119,18 +137,20 @@ public sealed class AirModel : Module<Tensor, Generator?, AirInference>
             MuWhat = stack(muWhat, 1).MoveToOuterDisposeScope(),
             LogVarWhat = stack(logVarWhat, 1).MoveToOuterDisposeScope(),
             Baseline = stack(baselines, 1).MoveToOuterDisposeScope(),
-            Pasted = pastedT.MoveToOuterDisposeScope(),
+            Pasted = pastedT?.MoveToOuterDisposeScope(),
             Reconstruction = reconstruction.MoveToOuterDisposeScope(),
         };
     }
 
-    /// <summary>log Bernoulli(z; p), with p clamped to [ε, 1−ε] (ε = float32's machine epsilon) as
+    /// <summary>log Bernoulli(z; p) for z in {0, 1}, with p clamped to [ε, 1−ε] (ε = float32's machine epsilon) as
     /// torch.distributions.Bernoulli does when it turns probabilities into logits.</summary>
     public static Tensor BernoulliLogProb(Tensor p, Tensor z)
     {
         using var _ = NewDisposeScope();
         const double eps = 1.1920928955078125e-07;
         var pc = p.clamp(eps, 1 - eps);
-        return (z * pc.log() + (1 - z) * (1 - pc).log()).MoveToOuterDisposeScope();
+        // z·log p + (1 − z)·log(1 − p) for z in {0, 1}: the log of the chosen probability (the same values and gradients,
+        // in fewer operations).
+        return where(z.eq(1), pc, 1 - pc).log().MoveToOuterDisposeScope();
     }
 }

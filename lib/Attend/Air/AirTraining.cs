@@ -79,12 +79,20 @@ public static class AirTraining
     /// losses, backward and Adam. The caller disposes the returned inference and losses.</summary>
     public static (AirInference Inference, AirLosses Losses) Step(AirModel model, Adam optimizer, Tensor images, Generator? noise)
     {
-        optimizer.zero_grad();
+        ClearGradients(model);
         var r = model.call(images, noise);
         var losses = AirLoss.Compute(images, r, model.Config, model.SignalNormaliser);
         losses.Total.backward();
         optimizer.step();
         return (r, losses);
+    }
+
+    /// <summary>Sets every parameter's gradient to none, as PyTorch's zero_grad does by default: the backward pass then
+    /// writes each gradient instead of adding it to a zero-filled one. Every parameter of AIR gets a gradient at every
+    /// step, so Adam's update is the same as after zeroing, bit for bit (the resume test compares whole trainings).</summary>
+    public static void ClearGradients(AirModel model)
+    {
+        foreach (var p in model.parameters()) p.grad = null;
     }
 
     /// <summary>Fraction of scenes whose inferred count (Σ z_pres, sampled as in training, from a

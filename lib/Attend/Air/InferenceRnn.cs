@@ -5,8 +5,11 @@
 // Speed: the first layer acts on the concatenation (image, z, h), so it splits into an image part
 // and a state part. The image is the same at every step, so its part (2,500 of 2,780 inputs) is
 // computed once per batch instead of once per step; the weights and their initialisation are
-// exactly those of one Linear(2,780 → 256). AirConfig.ImageTermOnce false keeps the notes' form (one
-// weight, applied to the concatenation at every step), which the benchmark times as the straightforward step.
+// exactly those of one Linear(2,780 → 256); both networks' image terms share one product for their weights'
+// gradients (ImageTerms). The layers after it can compute their weight gradients once for all steps (BeginPass,
+// Nn.DeferredMlp). AirConfig.ImageTermOnce false keeps the notes' form (one weight, applied to the concatenation at
+// every step), which the benchmark times as the straightforward step.
+using Attend.Nn;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -67,16 +70,32 @@ public sealed class InferenceRnn : Module<Tensor, Tensor, Tensor, (Tensor Head, 
     /// <summary>The first layer's image term, W_x·x + b, for flattened images [B, 2500].</summary>
     public Tensor ImageTerm(Tensor flatImages) => F.linear(flatImages, SplitWeight().Image, inputBias);
 
+    /// <summary>Both networks' image terms (<see cref="ImageTerm"/>) for flattened images [B, 2500], with one product for both
+    /// weights' gradients (<see cref="ImageTermsFunction"/>).</summary>
+    public static (Tensor First, Tensor Second) ImageTerms(InferenceRnn first, InferenceRnn second, Tensor flatImages)
+    {
+        var both = ImageTermsFunction.apply(flatImages, first.SplitWeight().Image, first.inputBias, second.SplitWeight().Image, second.inputBias);
+        long h = first.inputBias.shape[0];
+        return (both.narrow(1, 0, h), both.narrow(1, h, second.inputBias.shape[0]));
+    }
+
     (Parameter Image, Parameter State) SplitWeight() => imageWeight is null
         ? throw new InvalidOperationException("this network holds the notes' one first-layer weight (AirConfig.ImageTermOnce is false)")
         : (imageWeight, stateWeight!);
 
-    /// <summary>One step from the precomputed image term: (head [B, HeadSize], h [B, hidden]).</summary>
-    public (Tensor Head, Tensor Hidden) Step(Tensor imageTerm, Tensor zPrevious, Tensor hPrevious)
+    /// <summary>Starts a forward pass whose steps (<see cref="Step"/> with it) compute the weight gradients of the layers
+    /// after the image term together, after the last step's backward pass (<see cref="DeferredMlp"/>).</summary>
+    public DeferredMlp BeginPass() => new((SplitWeight().State, null), (hidden.weight!, hidden.bias), (output.weight!, output.bias));
+
+    /// <summary>One step from the precomputed image term: (head [B, HeadSize], h [B, hidden]); through
+    /// <paramref name="pass"/> when given.</summary>
+    public (Tensor Head, Tensor Hidden) Step(Tensor imageTerm, Tensor zPrevious, Tensor hPrevious, DeferredMlp? pass = null)
     {
         using var _ = NewDisposeScope();
-        var a = F.relu(imageTerm + F.linear(cat(new[] { zPrevious, hPrevious }, 1), SplitWeight().State));
-        var o = output.call(F.relu(hidden.call(a)));
+        var state = cat(new[] { zPrevious, hPrevious }, 1);
+        var o = pass is not null
+            ? pass.Apply(state, imageTerm)
+            : output.call(F.relu(hidden.call(F.relu(addmm(imageTerm, state, SplitWeight().State.t(), 1, 1)))));
         return (o.narrow(1, 0, headSize).MoveToOuterDisposeScope(), o.narrow(1, headSize, o.shape[1] - headSize).MoveToOuterDisposeScope());
     }
 

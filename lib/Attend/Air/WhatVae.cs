@@ -1,6 +1,7 @@
 // Maps a 24×24 glimpse to z_what (a Gaussian encoder, sampled by reparameterisation) and a
 // z_what back to a glimpse (a decoder ending in a sigmoid shifted by −3, so an untrained
 // decoder draws nearly empty windows and using an object costs little reconstruction).
+using Attend.Nn;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,6 +12,8 @@ namespace Attend.Air;
 public sealed class WhatVae : Module<Tensor, Generator?, (Tensor Z, Tensor Mu, Tensor LogVar, Tensor Window)>
 {
     readonly Sequential encoder;
+    readonly Linear encoderHidden;
+    readonly Linear encoderOutput;
     readonly Sequential decoder;
     readonly int windowSize;
     readonly int whatDim;
@@ -22,16 +25,23 @@ public sealed class WhatVae : Module<Tensor, Generator?, (Tensor Z, Tensor Mu, T
         windowSize = c.WindowSize;
         whatDim = c.WhatDim;
         sigmoidBias = c.SigmoidBias;
-        encoder = Sequential(Linear(c.WindowPixelCount, c.WhatHidden), ReLU(), Linear(c.WhatHidden, 2 * c.WhatDim));
+        encoderHidden = Linear(c.WindowPixelCount, c.WhatHidden);
+        encoderOutput = Linear(c.WhatHidden, 2 * c.WhatDim);
+        encoder = Sequential(encoderHidden, ReLU(), encoderOutput);
         decoder = Sequential(Linear(c.WhatDim, c.WhatHidden), ReLU(), Linear(c.WhatHidden, c.WindowPixelCount));
         RegisterComponents();
     }
 
-    /// <summary>Glimpses [B, 1, w, w] → (z_what, μ, log σ²), each [B, 20].</summary>
-    public (Tensor Z, Tensor Mu, Tensor LogVar) Encode(Tensor glimpses, Generator? generator)
+    /// <summary>Starts a forward pass whose encoder applications (<see cref="Encode"/> with it) compute their weight
+    /// gradients together, after the last one's backward pass (<see cref="DeferredMlp"/>).</summary>
+    public DeferredMlp BeginPass() => new((encoderHidden.weight!, encoderHidden.bias), (encoderOutput.weight!, encoderOutput.bias));
+
+    /// <summary>Glimpses [B, 1, w, w] → (z_what, μ, log σ²), each [B, 20]; through <paramref name="pass"/> when given.</summary>
+    public (Tensor Z, Tensor Mu, Tensor LogVar) Encode(Tensor glimpses, Generator? generator, DeferredMlp? pass = null)
     {
         using var _ = NewDisposeScope();
-        var stats = encoder.call(glimpses.reshape(glimpses.shape[0], -1));
+        var flat = glimpses.reshape(glimpses.shape[0], -1);
+        var stats = pass is null ? encoder.call(flat) : pass.Apply(flat);
         var mu = stats.narrow(1, 0, whatDim);
         var logVar = stats.narrow(1, whatDim, whatDim);
         var eps = randn(logVar.shape, dtype: logVar.dtype, device: logVar.device, generator: generator);

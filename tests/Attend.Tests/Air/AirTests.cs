@@ -4,6 +4,7 @@
 using Attend.Air;
 using Attend.Data;
 using Attend.Nn;
+using Attend.Spatial;
 
 namespace Attend.Tests.Air;
 
@@ -28,10 +29,16 @@ public class AirTests
         Assert.Equal(new long[] { 5, 3, 3 }, r.LogVarWhere.shape);
         Assert.Equal(new long[] { 5, 3, 20 }, r.ZWhat.shape);
         Assert.Equal(new long[] { 5, 3, 20 }, r.LogVarWhat.shape);
-        Assert.Equal(new long[] { 5, 3, 50, 50 }, r.Pasted.shape);
+        Assert.Null(r.Pasted);   // the default pastes and sums in one pass
         Assert.Equal(new long[] { 5, 1, 50, 50 }, r.Reconstruction.shape);
         Assert.Equal(new long[] { 5 }, r.Counts.shape);
         Assert.Equal(ScalarType.Int64, r.Counts.dtype);
+        manual_seed(1);
+        using var separable = new AirModel(new AirConfig { PasteSampling = WhereSampling.Separable });
+        using var kept = separable.call(Scenes(5, 1), new Generator(2));
+        Assert.Equal(new long[] { 5, 3, 50, 50 }, kept.Pasted!.shape);
+        // The pasted windows, weighted by z_pres and summed, are the reconstruction the one-pass paste gives.
+        TestTorch.Close(r.Reconstruction, (kept.ZPres.unsqueeze(2).unsqueeze(3) * kept.Pasted).sum(1, keepdim: true), 1e-5, "reconstruction");
     }
 
     [Fact]
@@ -154,6 +161,11 @@ public class AirTests
         Assert.Equal(Math.Log(0.25), lp[0], 5);
         Assert.Equal(Math.Log(0.75), lp[1], 5);
         Assert.True(lp[2] > -1e-6 && lp[3] > -1e-6);                 // certain outcomes: log 1, finite
+        // d/dp: z/p − (1 − z)/(1 − p), the REINFORCE term's path to p_pres.
+        var pg = tensor(new float[] { 0.25f, 0.25f }).requires_grad_();
+        AirModel.BernoulliLogProb(pg, tensor(new float[] { 1, 0 })).sum().backward();
+        Assert.Equal(4, pg.grad![0].item<float>(), 4);
+        Assert.Equal(-1 / 0.75, pg.grad![1].item<float>(), 4);
         var kl = KlDivergence.Bernoulli(tensor(new float[] { 0f, 1f }), tensor(new float[] { 0.01f, 0.01f })).data<float>().ToArray();
         Assert.Equal(Math.Log(1 / 0.99), kl[0], 5);                  // q = 0: KL = log 1/(1−p)
         Assert.Equal(Math.Log(1 / 0.01), kl[1], 4);                  // q = 1: KL = log 1/p
@@ -294,12 +306,13 @@ public class AirTests
     }
 
     [Theory]
-    [InlineData(false, true, true, true)]       // the defaults: grid_sample crop, separable paste, decoded as one batch
-    [InlineData(true, true, true, true)]        // separable crop and paste
-    [InlineData(true, true, false, true)]       // separable, decoded step by step
-    [InlineData(false, false, false, true)]     // grid_sample, step by step
-    [InlineData(false, false, false, false)]    // the notes' form: also the first layer on (image, z, h) at every step
-    public void Each_speed_switch_gives_the_same_model_function(bool separableCrop, bool separablePaste, bool batched, bool imageTermOnce)
+    [InlineData(WhereSampling.Direct, WhereSampling.Direct, true, true)]            // the defaults
+    [InlineData(WhereSampling.GridSample, WhereSampling.Separable, true, true)]     // grid_sample crop, separable paste
+    [InlineData(WhereSampling.Separable, WhereSampling.Separable, true, true)]      // separable crop and paste
+    [InlineData(WhereSampling.Separable, WhereSampling.Direct, false, true)]        // decoded step by step
+    [InlineData(WhereSampling.GridSample, WhereSampling.GridSample, false, true)]   // grid_sample, step by step
+    [InlineData(WhereSampling.GridSample, WhereSampling.GridSample, false, false)]  // the notes' form: also the first layer on (image, z, h)
+    public void Each_speed_switch_gives_the_same_model_function(WhereSampling crop, WhereSampling paste, bool batched, bool imageTermOnce)
     {
         var x = Scenes(6, 21);
         (Tensor Recon, Tensor Loss, Tensor[] Grads) Run(AirConfig config)
@@ -320,12 +333,12 @@ public class AirTests
             var grads = new[] { image, state, model.ModelParameters().Last().grad!.clone(), baselineImage, baselineState };
             return (r.Reconstruction.detach().clone(), l.Total.detach().clone(), grads);
         }
-        var fast = Run(new AirConfig
-        {
-            SeparableCrop = separableCrop, SeparablePaste = separablePaste, BatchedDecoding = batched, ImageTermOnce = imageTermOnce,
-        });
+        var fast = Run(new AirConfig { CropSampling = crop, PasteSampling = paste, BatchedDecoding = batched, ImageTermOnce = imageTermOnce });
         // The reference: grid_sample crop and paste, decoded as one batch.
-        var reference = Run(new AirConfig { SeparableCrop = false, SeparablePaste = false, BatchedDecoding = true });
+        var reference = Run(new AirConfig
+        {
+            CropSampling = WhereSampling.GridSample, PasteSampling = WhereSampling.GridSample, BatchedDecoding = true,
+        });
         Assert.True(fast.Recon.allclose(reference.Recon, rtol: 1e-4, atol: 1e-5), "reconstructions differ");
         Assert.True(fast.Loss.allclose(reference.Loss, rtol: 1e-4, atol: 1e-4), $"loss {fast.Loss.item<float>()} vs {reference.Loss.item<float>()}");
         string[] names = { "inference network's image columns", "inference network's state columns", "decoder's last layer",
@@ -334,6 +347,31 @@ public class AirTests
         {
             Assert.True(reference.Grads[i].abs().sum().item<float>() > 0, $"the {names[i]} get no gradient");
             Assert.True(fast.Grads[i].allclose(reference.Grads[i], rtol: 1e-3, atol: 1e-5), $"the {names[i]}' gradients differ");
+        }
+    }
+
+    [Fact]
+    public void Step_weight_gradients_once_gives_every_parameter_autograds_gradient()
+    {
+        var x = Scenes(6, 23);
+        Tensor[] Gradients(bool once)
+        {
+            manual_seed(23);
+            using var model = new AirModel(new AirConfig { StepWeightGradientsOnce = once });
+            using (no_grad())
+                foreach (var p in model.parameters()) p.add_(p.mul(7919).cos() * 0.01);   // opens the zeroed head rows' paths
+            using var r = model.call(x, new Generator(24));
+            using var l = AirLoss.Compute(x, r, model.Config);
+            l.Total.backward();
+            return model.parameters().Select(p => p.grad!.clone()).ToArray();
+        }
+        var expected = Gradients(once: false);
+        var actual = Gradients(once: true);
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(expected[i].abs().sum().item<float>() > 0, $"parameter {i} gets no gradient");
+            Assert.True(actual[i].allclose(expected[i], rtol: 1e-4, atol: 1e-6), $"parameter {i}'s gradients differ");
         }
     }
 
