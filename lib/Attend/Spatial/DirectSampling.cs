@@ -5,9 +5,9 @@
 //
 // Written by hand because no operation libtorch serves does this cheaply: grid_sample's backward pass scatters
 // its gradient, and the separable form (SeparableSampling) multiplies whole interpolation matrices, mostly zeros.
-// AIR's paste of 192 windows on a 50×50 canvas with its backward pass takes about a third of the separable form's
-// time (bench air times crop and paste all three ways). CPU tensors of float32 or float64 only; ZWhere sends any
-// other tensor to the separable form.
+// AIR's crop and paste of a batch with their backward pass take well under half the separable form's time (bench air
+// times them all three ways). CPU tensors of float32 or float64 only; ZWhere sends any other tensor to the separable
+// form.
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Attend.Runtime;

@@ -98,6 +98,26 @@ public class DirectSamplingTests
     }
 
     [Fact]
+    public void Whole_number_coordinates_match_grid_sample()
+    {
+        // z_where = (1, 0, 0) at equal sizes with align_corners puts every sample on a pixel centre, where the weights'
+        // gradient takes grid_sample's one-sided form; the second item lies wholly outside.
+        var source = rand(2, 1, 5, 5, dtype: ScalarType.Float64).requires_grad_();
+        var zWhere = tensor(new double[] { 1, 0, 0, 0.5, 4, -5 }, new long[] { 2, 3 }).requires_grad_();
+        var expected = Reference(source, zWhere, 5, 5, true, inverse: false);
+        var w = rand_like(expected);
+        var (dSourceExpected, dWhereExpected) = Gradients(expected, w, source, zWhere);
+        var source2 = source.detach().clone().requires_grad_();
+        var zWhere2 = zWhere.detach().clone().requires_grad_();
+        var actual = DirectSampling.Sample(source2, zWhere2, 5, 5, true, inverse: false);
+        TestTorch.Close(expected, actual, 1e-12, "values");
+        var (dSource, dWhere) = Gradients(actual, w, source2, zWhere2);
+        TestTorch.Close(dSourceExpected, dSource, 1e-12, "d/d source");
+        TestTorch.Close(dWhereExpected, dWhere, 1e-10, "d/d z_where");
+        Assert.True(dWhere[0].abs().sum().item<double>() > 0, "the identity's z_where gradient is zero");
+    }
+
+    [Fact]
     public void A_window_wholly_outside_gives_zeros_and_no_gradient()
     {
         var source = rand(1, 1, 5, 5, dtype: ScalarType.Float64).requires_grad_();
