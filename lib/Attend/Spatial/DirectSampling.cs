@@ -198,10 +198,7 @@ internal static unsafe class DirectSamplingKernel<T> where T : unmanaged, IFloat
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(Tensor source, Tensor zWhere, Tensor? weights, Tensor output, Grid grid)
     {
-        int k = (int)source.shape[0];
-        int channels = (int)source.shape[1];
-        int h = (int)source.shape[2];
-        int w = (int)source.shape[3];
+        var (k, channels, h, w) = Sizes(source);
         int outH = grid.OutH;
         int outW = grid.OutW;
         T* src = TensorData.Pointer<T>(source);
@@ -214,9 +211,7 @@ internal static unsafe class DirectSamplingKernel<T> where T : unmanaged, IFloat
         {
             T wn = weight == null ? T.One : weight[n];
             if (wn == T.Zero) continue;
-            var map = Map.Of(z + 3 * n, grid.Inverse);
-            rows.Fill(map.Scale, map.ShiftY, outH, h, grid.AlignCorners);
-            columns.Fill(map.Scale, map.ShiftX, outW, w, grid.AlignCorners);
+            Place(z, n, grid, h, w, ref rows, ref columns);
             long target = n % grid.Targets;
             for (int c = 0; c < channels; c++)
             {
@@ -243,6 +238,19 @@ internal static unsafe class DirectSamplingKernel<T> where T : unmanaged, IFloat
         }
     }
 
+    /// <summary>The source's items, channels, height and width.</summary>
+    static (int Items, int Channels, int H, int W) Sizes(Tensor source) =>
+        ((int)source.shape[0], (int)source.shape[1], (int)source.shape[2], (int)source.shape[3]);
+
+    /// <summary>Item n's transform, with both axes' taps filled for it.</summary>
+    static Map Place(T* z, int n, Grid grid, int h, int w, ref Axis rows, ref Axis columns)
+    {
+        var map = Map.Of(z + 3 * n, grid.Inverse);
+        rows.Fill(map.Scale, map.ShiftY, grid.OutH, h, grid.AlignCorners);
+        columns.Fill(map.Scale, map.ShiftX, grid.OutW, w, grid.AlignCorners);
+        return map;
+    }
+
     static Axis NewAxis(Span<T> reals, Span<int> indices, int n)
     {
         // The spans are stack memory of the caller's frame, which outlives the returned view of it.
@@ -254,10 +262,7 @@ internal static unsafe class DirectSamplingKernel<T> where T : unmanaged, IFloat
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Tensor source, Tensor zWhere, Tensor? weights, Tensor gradOutput, Gradients<Tensor> gradients, Grid grid)
     {
-        int k = (int)source.shape[0];
-        int channels = (int)source.shape[1];
-        int h = (int)source.shape[2];
-        int w = (int)source.shape[3];
+        var (k, channels, h, w) = Sizes(source);
         int outH = grid.OutH;
         int outW = grid.OutW;
         T* src = TensorData.Pointer<T>(source);
@@ -275,9 +280,7 @@ internal static unsafe class DirectSamplingKernel<T> where T : unmanaged, IFloat
         {
             T wn = weight == null ? T.One : weight[n];
             if (wn == T.Zero && dWeight == null) continue;   // no output, so no gradient but the weight's
-            var map = Map.Of(z + 3 * n, grid.Inverse);
-            rows.Fill(map.Scale, map.ShiftY, outH, h, grid.AlignCorners);
-            columns.Fill(map.Scale, map.ShiftX, outW, w, grid.AlignCorners);
+            var map = Place(z, n, grid, h, w, ref rows, ref columns);
             long target = n % grid.Targets;
             // Gradients of the map's scale and shifts (the transform the grid is sampled with), and of the weight.
             T dScale = T.Zero;
