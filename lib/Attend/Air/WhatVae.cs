@@ -12,8 +12,6 @@ namespace Attend.Air;
 public sealed class WhatVae : Module<Tensor, Generator?, (Tensor Z, Tensor Mu, Tensor LogVar, Tensor Window)>
 {
     readonly Sequential encoder;
-    readonly Linear encoderHidden;
-    readonly Linear encoderOutput;
     readonly Sequential decoder;
     readonly int windowSize;
     readonly int whatDim;
@@ -25,16 +23,20 @@ public sealed class WhatVae : Module<Tensor, Generator?, (Tensor Z, Tensor Mu, T
         windowSize = c.WindowSize;
         whatDim = c.WhatDim;
         sigmoidBias = c.SigmoidBias;
-        encoderHidden = Linear(c.WindowPixelCount, c.WhatHidden);
-        encoderOutput = Linear(c.WhatHidden, 2 * c.WhatDim);
-        encoder = Sequential(encoderHidden, ReLU(), encoderOutput);
+        encoder = Sequential(Linear(c.WindowPixelCount, c.WhatHidden), ReLU(), Linear(c.WhatHidden, 2 * c.WhatDim));
         decoder = Sequential(Linear(c.WhatDim, c.WhatHidden), ReLU(), Linear(c.WhatHidden, c.WindowPixelCount));
         RegisterComponents();
     }
 
     /// <summary>Starts a forward pass whose encoder applications (<see cref="Encode"/> with it) compute their weight
     /// gradients together, after the last one's backward pass (<see cref="DeferredMlp"/>).</summary>
-    public DeferredMlp BeginPass() => new((encoderHidden.weight!, encoderHidden.bias), (encoderOutput.weight!, encoderOutput.bias));
+    public DeferredMlp BeginPass()
+    {
+        // The Sequential's own layers (fields of their own would register them twice, under a second name each).
+        var hidden = (Linear)encoder[0];
+        var output = (Linear)encoder[2];
+        return new((hidden.weight!, hidden.bias), (output.weight!, output.bias));
+    }
 
     /// <summary>Glimpses [B, 1, w, w] → (z_what, μ, log σ²), each [B, 20]; through <paramref name="pass"/> when given.</summary>
     public (Tensor Z, Tensor Mu, Tensor LogVar) Encode(Tensor glimpses, Generator? generator, DeferredMlp? pass = null)

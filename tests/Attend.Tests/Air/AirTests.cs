@@ -42,6 +42,16 @@ public class AirTests
     }
 
     [Fact]
+    public void Checkpoints_hold_each_parameter_once_under_its_usual_name()
+    {
+        using var model = new AirModel();
+        var names = model.named_parameters().Select(p => p.name).ToList();
+        Assert.Equal(names.OrderBy(n => n), model.state_dict().Keys.OrderBy(n => n));
+        Assert.Contains("vae.encoder.0.weight", names);
+        Assert.Equal(names.Count, model.parameters().Select(p => p.Handle).Distinct().Count());
+    }
+
+    [Fact]
     public void Wrong_scene_shape_is_rejected_with_its_name()
     {
         using var model = new AirModel();
