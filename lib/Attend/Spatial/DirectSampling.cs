@@ -106,19 +106,19 @@ internal sealed class DirectSamplingFunction : autograd.SingleTensorFunction<Dir
         var (source, zWhere) = (saved[0], saved[1]);
         var weights = saved.Count > 2 ? saved[2] : null;
         var grid = (Grid)ctx.get_data("grid");
-        var gradients = new Gradients<Tensor>(
+        var gradients = new Gradients(
             (bool)ctx.get_data("sourceGradient") ? zeros_like(source) : null,
             zeros_like(zWhere),
             (bool)ctx.get_data("weightGradient") ? zeros_like(weights!) : null);
         using var g = gradOutput.contiguous();
         if (source.dtype == ScalarType.Float32) DirectSamplingKernel<float>.Backward(source, zWhere, weights, g, gradients, grid);
         else DirectSamplingKernel<double>.Backward(source, zWhere, weights, g, gradients, grid);
-        return new() { gradients.Source!, gradients.Where!, gradients.Weights!, null! };
+        return new() { gradients.Source!, gradients.Where, gradients.Weights!, null! };
     }
 }
 
 /// <summary>The gradients a backward pass fills (null: not wanted).</summary>
-internal sealed record Gradients<TTensor>(TTensor? Source, TTensor? Where, TTensor? Weights) where TTensor : class;
+internal sealed record Gradients(Tensor? Source, Tensor Where, Tensor? Weights);
 
 /// <summary>The loops. Along each axis, output index i has source coordinate p_i; its two taps are ⌊p_i⌋ and ⌊p_i⌋ + 1
 /// with weights 1 − f_i and f_i (f_i = p_i − ⌊p_i⌋), taps outside the source count as zeros, as in grid_sample.</summary>
@@ -231,7 +231,7 @@ internal static unsafe class DirectSamplingKernel<T> where T : unmanaged, IFloat
                         T wx0 = columns.W0[j];
                         T wx1 = columns.W1[j];
                         T value = wy0 * (wx0 * row0[c0] + wx1 * row0[c1]) + wy1 * (wx0 * row1[c0] + wx1 * row1[c1]);
-                        o[j] += weight == null ? value : wn * value;
+                        o[j] += wn * value;   // wn is 1 without weights: the same value
                     }
                 }
             }
@@ -260,7 +260,7 @@ internal static unsafe class DirectSamplingKernel<T> where T : unmanaged, IFloat
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Backward(Tensor source, Tensor zWhere, Tensor? weights, Tensor gradOutput, Gradients<Tensor> gradients, Grid grid)
+    public static void Backward(Tensor source, Tensor zWhere, Tensor? weights, Tensor gradOutput, Gradients gradients, Grid grid)
     {
         var (k, channels, h, w) = Sizes(source);
         int outH = grid.OutH;
@@ -270,7 +270,7 @@ internal static unsafe class DirectSamplingKernel<T> where T : unmanaged, IFloat
         T* weight = weights is null ? null : TensorData.Pointer<T>(weights);
         T* g = TensorData.Pointer<T>(gradOutput);
         T* dSrc = gradients.Source is null ? null : TensorData.Pointer<T>(gradients.Source);
-        T* dZ = TensorData.Pointer<T>(gradients.Where!);
+        T* dZ = TensorData.Pointer<T>(gradients.Where);
         T* dWeight = gradients.Weights is null ? null : TensorData.Pointer<T>(gradients.Weights);
         T slopeX = CoordinateSlope(w, grid.AlignCorners);
         T slopeY = CoordinateSlope(h, grid.AlignCorners);
