@@ -5,8 +5,9 @@
 // Speed: the first layer acts on the concatenation (image, z, h), so it splits into an image part
 // and a state part. The image is the same at every step, so its part (2,500 of 2,780 inputs) is
 // computed once per batch instead of once per step; the weights and their initialisation are
-// exactly those of one Linear(2,780 → 256); both networks' image terms share one product for their weights'
-// gradients (ImageTerms). The layers after it can compute their weight gradients once for all steps (BeginPass,
+// exactly those of one Linear(2,780 → 256), the image columns held transposed ([2,500, 256], so that each pixel's
+// weights are one row); both networks' image terms are computed together, over the scenes' inked pixels alone on the
+// CPU (ImageTerms). The layers after it can compute their weight gradients once for all steps (BeginPass,
 // Nn.DeferredMlp). AirConfig.ImageTermOnce false keeps the notes' form (one weight, applied to the concatenation at
 // every step), which the benchmark times as the straightforward step.
 using Attend.Nn;
@@ -20,9 +21,9 @@ namespace Attend.Air;
 public sealed class InferenceRnn : Module<Tensor, Tensor, Tensor, (Tensor Head, Tensor Hidden)>
 {
     // The first layer, Linear(2,780 → 256). With the image term computed once per batch (the default) it is held as its
-    // image columns and its state columns: two parameters instead of narrowed views of one, whose backward would write
-    // each view's gradient into a zero-filled copy of the whole weight (once per step). The notes' form
-    // (AirConfig.ImageTermOnce false) holds the one weight, as their nn.Linear does.
+    // image columns, transposed to [pixels, hidden], and its state columns: two parameters instead of narrowed views of
+    // one, whose backward would write each view's gradient into a zero-filled copy of the whole weight (once per step).
+    // The notes' form (AirConfig.ImageTermOnce false) holds the one weight, as their nn.Linear does.
     readonly Parameter? imageWeight;
     readonly Parameter? stateWeight;
     readonly Parameter? inputWeight;
@@ -45,7 +46,7 @@ public sealed class InferenceRnn : Module<Tensor, Tensor, Tensor, (Tensor Head, 
         {
             if (c.ImageTermOnce)
             {
-                imageWeight = new Parameter(input.weight!.narrow(1, 0, pixels).contiguous());
+                imageWeight = new Parameter(input.weight!.narrow(1, 0, pixels).t().contiguous());
                 stateWeight = new Parameter(input.weight.narrow(1, pixels, c.ZDim + c.RnnHidden).contiguous());
             }
             else inputWeight = new Parameter(input.weight!.clone());
@@ -67,11 +68,11 @@ public sealed class InferenceRnn : Module<Tensor, Tensor, Tensor, (Tensor Head, 
         RegisterComponents();
     }
 
-    /// <summary>The first layer's image term, W_x·x + b, for flattened images [B, 2500].</summary>
-    public Tensor ImageTerm(Tensor flatImages) => F.linear(flatImages, SplitWeight().Image, inputBias);
+    /// <summary>The first layer's image term, W_x·x + b, for flattened images [B, 2500] (a dense product).</summary>
+    public Tensor ImageTerm(Tensor flatImages) => addmm(inputBias, flatImages, SplitWeight().Image, 1, 1);
 
-    /// <summary>Both networks' image terms (<see cref="ImageTerm"/>) for flattened images [B, 2500], with one product for both
-    /// weights' gradients (<see cref="ImageTermsFunction"/>).</summary>
+    /// <summary>Both networks' image terms (<see cref="ImageTerm"/>) for flattened images [B, 2500], computed together
+    /// (<see cref="ImageTermsFunction"/>: over the inked pixels alone when the scenes are mostly background).</summary>
     public static (Tensor First, Tensor Second) ImageTerms(InferenceRnn first, InferenceRnn second, Tensor flatImages)
     {
         var both = ImageTermsFunction.apply(flatImages, first.SplitWeight().Image, first.inputBias, second.SplitWeight().Image, second.inputBias);
@@ -105,7 +106,7 @@ public sealed class InferenceRnn : Module<Tensor, Tensor, Tensor, (Tensor Head, 
     {
         using var _ = NewDisposeScope();
         var x = cat(new[] { images.reshape(images.shape[0], -1), zPrevious, hPrevious }, 1);
-        var weight = inputWeight ?? cat(new[] { imageWeight!, stateWeight! }, 1);
+        var weight = inputWeight ?? cat(new[] { imageWeight!.t(), stateWeight! }, 1);
         var o = output.call(F.relu(hidden.call(F.relu(F.linear(x, weight, inputBias)))));
         return (o.narrow(1, 0, headSize).MoveToOuterDisposeScope(), o.narrow(1, headSize, o.shape[1] - headSize).MoveToOuterDisposeScope());
     }

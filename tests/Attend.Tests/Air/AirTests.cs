@@ -14,6 +14,14 @@ public class AirTests
 
     static Tensor Scenes(int n, ulong seed) => rand(new long[] { n, 1, 50, 50 }, generator: new Generator(seed));
 
+    /// <summary>Scenes with about 7 % of their pixels inked (the rest exactly 0).</summary>
+    internal static Tensor InkedScenes(int n, ulong seed)
+    {
+        var g = new Generator(seed);
+        var ink = rand(new long[] { n, 1, 50, 50 }, generator: g);
+        return rand(new long[] { n, 1, 50, 50 }, generator: g) * ink.gt(0.93);
+    }
+
     [Fact]
     public void Inference_has_the_documented_shapes()
     {
@@ -85,7 +93,8 @@ public class AirTests
         var splitWeights = split.parameters().Take(2).ToList();
         var oneWeight = notes.parameters().First();
         Assert.Equal(new long[] { Config.RnnHidden, Config.PixelCount + Config.ZDim + Config.RnnHidden }, oneWeight.shape);
-        Assert.True(oneWeight.equal(cat(new Tensor[] { splitWeights[0], splitWeights[1] }, 1)).all().item<bool>());
+        Assert.Equal(new long[] { Config.PixelCount, Config.RnnHidden }, splitWeights[0].shape);   // the image columns, transposed
+        Assert.True(oneWeight.equal(cat(new Tensor[] { splitWeights[0].t(), splitWeights[1] }, 1)).all().item<bool>());
         var x = Scenes(2, 3);
         var e = Assert.Throws<InvalidOperationException>(() => notes.ImageTerm(x.reshape(2, -1)));
         Assert.Contains("ImageTermOnce", e.Message);
@@ -310,8 +319,9 @@ public class AirTests
     {
         var first = network.Take(2).ToList();
         int pixels = Config.PixelCount;
-        return first[0].shape[1] == pixels
-            ? (first[0].grad!.clone(), first[1].grad!.clone())
+        // The split form holds the image columns transposed, [pixels, hidden].
+        return first[0].shape[0] == pixels
+            ? (first[0].grad!.t().clone(), first[1].grad!.clone())
             : (first[0].grad!.narrow(1, 0, pixels).clone(), first[0].grad!.narrow(1, pixels, first[0].shape[1] - pixels).clone());
     }
 
@@ -324,7 +334,8 @@ public class AirTests
     [InlineData(WhereSampling.GridSample, WhereSampling.GridSample, false, false)]  // the notes' form: also the first layer on (image, z, h)
     public void Each_speed_switch_gives_the_same_model_function(WhereSampling crop, WhereSampling paste, bool batched, bool imageTermOnce)
     {
-        var x = Scenes(6, 21);
+        // Mostly background, as AIR's scenes are, so the image terms take the inked-pixel path (the notes' form takes the dense one).
+        var x = InkedScenes(6, 21);
         (Tensor Recon, Tensor Loss, Tensor[] Grads) Run(AirConfig config)
         {
             manual_seed(21);
