@@ -41,7 +41,8 @@ static class AirBench
         // Three forms of the same step, interleaved in rounds so that a slow spell of the machine hits all of them.
         var forms = new (string Name, AirConfig Config)[]
         {
-            ("the default (direct crop and paste, windows decoded and pasted as one batch)", config),
+            ("the default (direct crop and paste, windows decoded and pasted as one batch, image terms over the inked pixels, " +
+             "Adam in one pass)", config),
             ("straightforward (the notes' step: the first layer on (image, z, h) at every step, grid_sample, decoded and pasted " +
              "step by step)", Straightforward(config)),
             ("separable crop and paste, decoded as one batch",
@@ -175,7 +176,7 @@ static class AirBench
     internal static AirConfig Straightforward(AirConfig config) => config with
     {
         CropSampling = WhereSampling.GridSample, PasteSampling = WhereSampling.GridSample, BatchedDecoding = false, ImageTermOnce = false,
-        StepWeightGradientsOnce = false,
+        StepWeightGradientsOnce = false, SinglePassAdam = false,
     };
 
     /// <summary>Times one training step (batch 64) of each form (<see cref="StepSamples"/>) and prints the forms' timings.</summary>

@@ -44,6 +44,9 @@ public sealed record AirConfig
     // term, the what-encoder's) as one product per layer for the N steps (faster, Nn.DeferredMlp); false: one per step and
     // use, as autograd computes them for the notes' form.
     public bool StepWeightGradientsOnce { get; init; } = true;
+    // Adam's update in one pass over each parameter's memory on the CPU (faster, Training.SinglePassAdam; the same update to
+    // float precision, the same state and checkpoints); false: TorchSharp's Adam.
+    public bool SinglePassAdam { get; init; } = true;
     public double SignalNormalisationDecay { get; init; } = 0;
 
     public const int PresDim = 1;

@@ -33,11 +33,15 @@ public sealed record AirEpoch(int Epoch, double KlDivergence, double Nll, double
 
 public static class AirTraining
 {
-    public static Adam CreateOptimizer(AirModel model) => optim.Adam(new[]
+    public static Adam CreateOptimizer(AirModel model)
     {
-        new Adam.ParamGroup(model.ModelParameters(), lr: model.Config.LearningRate),
-        new Adam.ParamGroup(model.BaselineParameters(), lr: model.Config.BaselineLearningRate),
-    });
+        var groups = new[]
+        {
+            new Adam.ParamGroup(model.ModelParameters(), lr: model.Config.LearningRate),
+            new Adam.ParamGroup(model.BaselineParameters(), lr: model.Config.BaselineLearningRate),
+        };
+        return model.Config.SinglePassAdam ? new Training.SinglePassAdam(groups) : optim.Adam(groups);
+    }
 
     /// <summary>Path of the checkpoint written after <paramref name="epoch"/> in <paramref name="folder"/>.</summary>
     public static string CheckpointPath(string folder, AirSettings s, int epoch) =>
