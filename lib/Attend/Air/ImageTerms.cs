@@ -29,34 +29,39 @@ internal sealed class ImageTermsFunction : autograd.SingleTensorFunction<ImageTe
         var ink = Inked(x, w1, b1, w2, b2);
         ctx.save_data("ink", ink!);
         if (ink is null) return cat(new[] { addmm(b1, x, w1, 1, 1), addmm(b2, x, w2, 1, 1) }, 1);
-        long h = w1.shape[1];
+        int h = (int)w1.shape[1];
         var terms = empty(x.shape[0], 2 * h, dtype: x.dtype);
-        if (ink is InkedPixels<float> f) InkedTerms(f, terms, w1, b1, w2, b2);
-        else InkedTerms((InkedPixels<double>)ink, terms, w1, b1, w2, b2);
+        ink.Terms(w1, b1, terms, 0);
+        ink.Terms(w2, b2, terms, h);
         return terms;
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradient)
     {
         var x = ctx.get_saved_variables()[0];
-        var ink = ctx.get_data("ink");
-        long h = gradient.shape[1] / 2;
+        var ink = (IInkedPixels?)ctx.get_data("ink");
+        int h = (int)gradient.shape[1] / 2;
         var g = gradient.contiguous();
         var biases = g.sum(0, keepdim: false);
-        Tensor weights;
-        if (ink is null) weights = x.t().mm(g);     // [P, 2H]: both weights' gradients, side by side
+        Tensor first;
+        Tensor second;
+        if (ink is null)
+        {
+            var weights = x.t().mm(g);     // [P, 2H]: both weights' gradients, side by side
+            (first, second) = (weights.narrow(1, 0, h), weights.narrow(1, h, h));
+        }
         else
         {
-            weights = empty(2, x.shape[1], h, dtype: x.dtype);
-            if (ink is InkedPixels<float> f) InkedWeightGradients(f, g, weights);
-            else InkedWeightGradients((InkedPixels<double>)ink, g, weights);
+            var weights = empty(2, x.shape[1], h, dtype: x.dtype);
+            (first, second) = (weights[0], weights[1]);
+            ink.WeightGradient(g, 0, first);
+            ink.WeightGradient(g, h, second);
         }
-        var (first, second) = ink is null ? (weights.narrow(1, 0, h), weights.narrow(1, h, h)) : (weights[0], weights[1]);
         return new() { null!, first, biases.narrow(0, 0, h), second, biases.narrow(0, h, h) };
     }
 
     /// <summary>The scenes' ink when the inked-pixel loops apply (contiguous CPU tensors of one float dtype, sparse enough).</summary>
-    static object? Inked(Tensor x, params Tensor[] parameters)
+    static IInkedPixels? Inked(Tensor x, params Tensor[] parameters)
     {
         if (x.device_type != DeviceType.CPU || !x.is_contiguous()
             || parameters.Any(t => t.device_type != DeviceType.CPU || t.dtype != x.dtype || !t.is_contiguous()))
@@ -67,24 +72,5 @@ internal sealed class ImageTermsFunction : autograd.SingleTensorFunction<ImageTe
             ScalarType.Float64 => InkedPixels<double>.Find(x, MaxInkDensity),
             _ => null,
         };
-    }
-
-    static unsafe void InkedTerms<T>(InkedPixels<T> ink, Tensor terms, Tensor w1, Tensor b1, Tensor w2, Tensor b2)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        int h = (int)w1.shape[1];
-        T* t = Runtime.TensorData.Pointer<T>(terms);
-        ink.Terms(Runtime.TensorData.Pointer<T>(w1), Runtime.TensorData.Pointer<T>(b1), h, t, 2 * h);
-        ink.Terms(Runtime.TensorData.Pointer<T>(w2), Runtime.TensorData.Pointer<T>(b2), h, t + h, 2 * h);
-    }
-
-    static unsafe void InkedWeightGradients<T>(InkedPixels<T> ink, Tensor g, Tensor weights)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        int h = (int)weights.shape[2];
-        T* gp = Runtime.TensorData.Pointer<T>(g);
-        T* w = Runtime.TensorData.Pointer<T>(weights);
-        ink.WeightGradient(gp, 2 * h, h, w);
-        ink.WeightGradient(gp + h, 2 * h, h, w + (long)ink.Pixels * h);
     }
 }

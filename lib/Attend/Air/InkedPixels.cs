@@ -11,7 +11,18 @@ using static TorchSharp.torch;
 
 namespace Attend.Air;
 
-internal sealed unsafe class InkedPixels<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <summary>A batch's ink whatever its element type: the terms and weight gradients on tensors.</summary>
+internal interface IInkedPixels
+{
+    /// <summary>Writes columns [first, first + H) of <paramref name="terms"/> [B, ·]: bias + x·weightT for weightT [P, H].</summary>
+    void Terms(Tensor weightT, Tensor bias, Tensor terms, int first);
+
+    /// <summary>Writes weightGradientT [P, H], the gradient of <see cref="Terms"/>' weightT, from columns [first, first + H)
+    /// of the terms' gradient [B, ·].</summary>
+    void WeightGradient(Tensor termsGradient, int first, Tensor weightGradientT);
+}
+
+internal sealed unsafe class InkedPixels<T> : IInkedPixels where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Pixel k's entries are Start[k] to Start[k + 1] − 1 (P + 1 values).</summary>
     readonly int[] start;
@@ -79,10 +90,18 @@ internal sealed unsafe class InkedPixels<T> where T : unmanaged, IFloatingPointI
         return k;
     }
 
+    public void Terms(Tensor weightT, Tensor bias, Tensor terms, int first) =>
+        Terms(TensorData.Pointer<T>(weightT), TensorData.Pointer<T>(bias), (int)weightT.shape[1],
+              TensorData.Pointer<T>(terms) + first, (int)terms.shape[1]);
+
+    public void WeightGradient(Tensor termsGradient, int first, Tensor weightGradientT) =>
+        WeightGradient(TensorData.Pointer<T>(termsGradient) + first, (int)termsGradient.shape[1], (int)weightGradientT.shape[1],
+                       TensorData.Pointer<T>(weightGradientT));
+
     /// <summary>terms[i, ·] = bias + Σ_k x[i, k]·weightT[k, ·] for each scene i: weightT is [P, H] (the layer's weight
     /// transposed), terms rows are <paramref name="termStride"/> apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Terms(T* weightT, T* bias, int h, T* terms, int termStride)
+    void Terms(T* weightT, T* bias, int h, T* terms, int termStride)
     {
         for (int i = 0; i < Scenes; i++) new ReadOnlySpan<T>(bias, h).CopyTo(new Span<T>(terms + (long)i * termStride, h));
         for (int k = 0; k < Pixels; k++)
@@ -93,9 +112,9 @@ internal sealed unsafe class InkedPixels<T> where T : unmanaged, IFloatingPointI
     }
 
     /// <summary>weightGradientT[k, ·] = Σ_i x[i, k]·gradient[i, ·] for every pixel k (zero where no scene has ink): the
-    /// gradient of <see cref="Terms"/>' weightT, from the terms' gradient (rows <paramref name="gradientStride"/> apart).</summary>
+    /// gradient of the terms' weightT, from the terms' gradient (rows <paramref name="gradientStride"/> apart).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void WeightGradient(T* gradient, int gradientStride, int h, T* weightGradientT)
+    void WeightGradient(T* gradient, int gradientStride, int h, T* weightGradientT)
     {
         for (int k = 0; k < Pixels; k++)
         {

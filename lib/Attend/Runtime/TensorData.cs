@@ -1,4 +1,4 @@
-// The memory of a CPU tensor, for the few loops written by hand (DirectSampling). TorchSharp keeps its data
+// The memory of a CPU tensor, for the few loops written by hand (DirectSampling, InkedPixels, SinglePassAdam). TorchSharp keeps its data
 // pointer internal, so this goes through LibTorchSharp's own export, resolved from the library TorchSharp loaded.
 using System.Runtime.InteropServices;
 using TorchSharp;
