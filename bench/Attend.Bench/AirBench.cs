@@ -172,7 +172,8 @@ static class AirBench
     }
 
     /// <summary>The notes' straightforward form of a config's step: the first layer on the concatenation (image, z, h) at every
-    /// step, grid_sample crop and paste, windows decoded and pasted step by step.</summary>
+    /// step, grid_sample crop and paste, windows decoded and pasted step by step, weight gradients per step and use, and
+    /// TorchSharp's Adam.</summary>
     internal static AirConfig Straightforward(AirConfig config) => config with
     {
         CropSampling = WhereSampling.GridSample, PasteSampling = WhereSampling.GridSample, BatchedDecoding = false, ImageTermOnce = false,
