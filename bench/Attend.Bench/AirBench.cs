@@ -38,6 +38,7 @@ static class AirBench
         Console.WriteLine(config);
 
         CropAndPaste(train.Images.narrow(0, 0, 64), repeats);
+        var imageTerms = ImageTerms(train.Images.narrow(0, 0, 64), config, repeats);
         // Three forms of the same step, interleaved in rounds so that a slow spell of the machine hits all of them.
         var forms = new (string Name, AirConfig Config)[]
         {
@@ -118,6 +119,10 @@ static class AirBench
             ["step_speedup"] = straight.MedianMs / fast.MedianMs,
             ["step_forms"] = new JsonObject { ["fast"] = forms[0].Name, ["straightforward"] = forms[1].Name, ["separable"] = forms[2].Name },
             ["step_ms_separable"] = separable.MedianMs, ["step_ms_separable_min"] = separable.MinMs,
+            ["image_terms"] = new JsonObject
+            {
+                ["ink_share"] = imageTerms.InkShare, ["inked_ms"] = imageTerms.Inked.MedianMs, ["dense_ms"] = imageTerms.Dense.MedianMs,
+            },
             ["step_parts_ms_median"] = new JsonObject(parts.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             ["step_matmul_ms_median"] = products?.MedianMs, ["step_matmul_ms_min"] = products?.MinMs,
             ["step_matmul_calls"] = products?.CallsPerStep,
@@ -248,6 +253,37 @@ static class AirBench
         Console.WriteLine($"default step, by part (medians of {repeats}): " +
                           string.Join(", ", medians.Select(m => $"{m.Key} {m.Value:F1} ms")) + $"; sum {medians.Values.Sum():F1} ms");
         return medians;
+    }
+
+    /// <summary>Both networks' image terms of one batch, forward and backward: the default (over the inked pixels) against
+    /// each network's dense product; with the batch's share of nonzero values, which decides between them.</summary>
+    static (double InkShare, Timing Inked, Timing Dense) ImageTerms(Tensor images, AirConfig config, int repeats)
+    {
+        manual_seed(0);
+        using var rnn = new InferenceRnn(config, baseline: false);
+        using var baseline = new InferenceRnn(config, baseline: true);
+        var flat = images.reshape(images.shape[0], -1);
+        double share = flat.ne(0).to_type(ScalarType.Float64).mean().item<double>();
+        void Clear()
+        {
+            foreach (var p in rnn.parameters().Concat(baseline.parameters())) p.grad = null;
+        }
+        var inked = Measure.Time("image terms, batch 64, forward + backward: over the inked pixels", repeats, () =>
+        {
+            Clear();
+            var (first, second) = InferenceRnn.ImageTerms(rnn, baseline, flat);
+            (first.sum() + second.sum()).backward();
+        });
+        var dense = Measure.Time("image terms, batch 64, forward + backward: each network's dense product", repeats, () =>
+        {
+            Clear();
+            (rnn.ImageTerm(flat).sum() + baseline.ImageTerm(flat).sum()).backward();
+        });
+        Console.WriteLine(inked);
+        Console.WriteLine(dense);
+        Console.WriteLine($"  → {share:P1} of the batch's values are nonzero; the inked-pixel form is " +
+                          $"{dense.MedianMs / inked.MedianMs:F1}× faster (medians, same run)");
+        return (share, inked, dense);
     }
 
     /// <summary>AIR's crop (50² → 24²) and paste (24² → 50²) of one step, forward and backward with
