@@ -1,8 +1,8 @@
 // Maps flattened scenes to the image terms of both networks' first layers (inference network and baseline, each
 // x·W_xᵀ + b, with W_xᵀ held as a [P, H] parameter). Written as a custom autograd function for two reasons, both the
 // same function:
-// - On the CPU, when the scenes are mostly background (at most MaxInkDensity of their values nonzero; AIR's are about
-//   6 %), the terms and the weights' gradients are summed over the inked pixels alone (InkedPixels).
+// - On the CPU, when the scenes are mostly background (at most MaxInkDensity of their values nonzero, as AIR's are),
+//   the terms and the weights' gradients are summed over the inked pixels alone (InkedPixels).
 // - Otherwise one product [P, B]·[B, 2H] gives both weights' gradients, so the scenes are read and packed once, not
 //   twice (autograd takes one product per weight).
 // The scenes get no gradient (they are data).
@@ -13,8 +13,9 @@ namespace Attend.Air;
 
 internal sealed class ImageTermsFunction : autograd.SingleTensorFunction<ImageTermsFunction>
 {
-    /// <summary>Above this share of nonzero values the dense products are faster (measured on the 2-core machine: the
-    /// inked-pixel loops run at about a tenth of the dense product's rate per multiply-add).</summary>
+    /// <summary>Above this share of nonzero values the dense products are taken: the inked-pixel loops do far fewer
+    /// multiply-adds, but at a lower rate than the dense product's (a one-off comparison on the 2-core machine put the
+    /// break-even near a tenth; bench air times both forms at AIR's share).</summary>
     public const double MaxInkDensity = 0.1;
 
     public override string Name => nameof(ImageTermsFunction);

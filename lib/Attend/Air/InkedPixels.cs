@@ -1,8 +1,9 @@
 // The ink of a batch of flattened scenes [B, P], pixel by pixel: for each pixel, the scenes with a nonzero value there
-// and those values (a compressed sparse column layout). AIR's scenes are mostly background (about 6 % ink in batches of
-// 64), so the first layer's image term summed over the inked pixels alone costs a small part of the dense product, and
-// so does its weight gradient. Written by hand: TorchSharp's sparse tensors (COO through addmm) measured about three
-// times slower than the dense product here, and none of them gives the weight gradient of a sparse input.
+// and those values (a compressed sparse column layout). AIR's scenes are mostly background (bench air records the share
+// of nonzero values and times both forms), so the first layer's image term summed over the inked pixels alone costs a
+// part of the dense product, and so does its weight gradient. Written by hand: TorchSharp's sparse tensors (COO through
+// addmm) were slower than the dense product here in a one-off comparison, and none of them gives the weight gradient of
+// a sparse input.
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
